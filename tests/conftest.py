@@ -1,0 +1,41 @@
+"""Shared test set-up: offscreen Qt, a private home per test, one model cache."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("STICKERSTUDIO_MODEL_CACHE", str(ROOT / ".cache" / "models"))
+os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+os.environ.setdefault("YOLO_OFFLINE", "1")
+os.environ.setdefault("YOLO_AUTOINSTALL", "False")
+
+SAMPLES = ROOT / "resources" / "samples"
+TEST_DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory, monkeypatch) -> Path:
+    """Every test gets its own STICKERSTUDIO_HOME; nothing touches the real user dirs."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("STICKERSTUDIO_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def photos() -> list[Path]:
+    """Real photos we may redistribute (see resources/samples/LICENSES.md, tests/data)."""
+    return sorted(SAMPLES.glob("*.jpg")) + sorted(TEST_DATA.glob("*.jpg"))
+
+
+@pytest.fixture(scope="session")
+def shared_pipeline(tmp_path_factory):
+    """One Pipeline for read-only engine tests (sessions load once)."""
+    from stickerstudio_desktop.config.paths import app_paths
+    from stickerstudio_desktop.engine.pipeline import Pipeline
+
+    return Pipeline(paths=app_paths(tmp_path_factory.mktemp("pipeline-home")))

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import keyring
+import keyring.backend
+import pytest
+
+from genai_fakes import FakeServer, png_bytes
+from stickerstudio_desktop.config.settings import Settings
+from stickerstudio_desktop.genai import HttpPolicy
+
+STABILITY_KEY = "sk-TESTstabilityKEY-7f3a9c"
+MODELSLAB_KEY = "ml-TESTmodelslabKEY-41b2e8"
+
+STABILITY_PATH = "/v2beta/stable-image/generate/core"
+ML_PATH = "/api/v6/realtime/text2img"
+ML_FETCH = "/api/v6/realtime/fetch/"
+SD_PATH = "/sdapi/v1/txt2img"
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A real keyring backend that keeps passwords in a dict."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring():
+    """Never touch the developer's real keyring."""
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def server():
+    fake = FakeServer()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def png() -> bytes:
+    return png_bytes()
+
+
+@pytest.fixture
+def policy() -> HttpPolicy:
+    """Real timeouts, tiny waits: the suite stays fast without skipping logic."""
+    return HttpPolicy(connect_timeout_s=1.0, read_timeout_s=2.0, total_timeout_s=5.0,
+                      max_bytes=2 * 1024 * 1024, max_retries=2, backoff_s=0.5,
+                      max_retry_wait_s=30.0, min_poll_interval_s=1.0, max_poll_interval_s=10.0,
+                      max_poll_wait_s=60.0, time_scale=0.01, cancel_check_s=0.01)
+
+
+@pytest.fixture
+def settings(server) -> Settings:
+    return Settings(stability_url=server.url, modelslab_url=server.url, sd_url=server.url)
+
+
+@pytest.fixture
+def keys_env() -> dict[str, str]:
+    return {"STABILITY_API_KEY": STABILITY_KEY, "MODELSLAB_API_KEY": MODELSLAB_KEY}

@@ -22,7 +22,7 @@ from .engine.types import Timings
 from .library import Library, LibraryEntry
 from .metrics import METRICS
 from .sticker.compose import StickerStyle, add_caption, build_base
-from .sticker.presets import PRESETS, EncodedSticker, encode_sticker, resolve_preset
+from .sticker.presets import PRESETS, EncodedSticker, encode_sticker, get_preset
 
 
 @dataclass
@@ -33,6 +33,7 @@ class MadeSticker:
     style: StickerStyle
     timings: Timings
     encoded: EncodedSticker | None = None
+    encoded_preset: str | None = None
     entry: LibraryEntry | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -73,7 +74,8 @@ class StickerMaker:
 
     def encode(self, made: MadeSticker, preset: str) -> EncodedSticker:
         t0 = time.perf_counter()
-        made.encoded = encode_sticker(made.image, resolve_preset(preset))
+        made.encoded = encode_sticker(made.image, get_preset(preset))
+        made.encoded_preset = preset
         dt = time.perf_counter() - t0
         made.timings.add("export", dt * 1000)
         METRICS.stage_seconds.labels("export", preset).observe(dt)
@@ -83,7 +85,7 @@ class StickerMaker:
         """Encode for *preset* and store in the library with everything needed to redo it."""
         if self.library is None:
             raise RuntimeError("this StickerMaker has no library")
-        enc = made.encoded if made.encoded and made.encoded.preset == preset else self.encode(made, preset)
+        enc = made.encoded if made.encoded and made.encoded_preset == preset else self.encode(made, preset)
         master = io.BytesIO()
         made.image.save(master, "PNG")
         a = made.analysis
@@ -99,7 +101,7 @@ class StickerMaker:
             **(extra_meta or {}),
         }
         made.entry = self.library.add(
-            kind="sticker", data=enc.data, fmt=enc.format, width=enc.width, height=enc.height,
+            kind="sticker", data=enc.data, fmt=enc.format, width=enc.size[0], height=enc.size[1],
             title=made.style.caption, source_sha256=a.key, meta=meta, master_png=master.getvalue())
         METRICS.stickers_made.labels(preset).inc()
         return made.entry

@@ -96,11 +96,12 @@ def postprocess(output0: np.ndarray, output1: np.ndarray, *, input_size: tuple[i
 
 
 class YoloSegmenter:
-    def __init__(self, spec: ModelSpec, session, conf: float = 0.25, iou: float = 0.45) -> None:
+    def __init__(self, spec: ModelSpec, session, conf: float | None = None, iou: float | None = None) -> None:
         self.spec = spec
         self.session = session
-        self.conf = conf
-        self.iou = iou
+        # Thresholds tuned per model live in the manifest beside its metrics.
+        self.conf = float(spec.extra.get("conf", 0.25) if conf is None else conf)
+        self.iou = float(spec.extra.get("iou", 0.45) if iou is None else iou)
         inp = session.get_inputs()[0]
         self._input = inp.name
         shape = inp.shape

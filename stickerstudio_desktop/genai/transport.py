@@ -17,11 +17,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from .. import __version__
 from ..errors import ConfigError, GenerationError
@@ -315,6 +315,12 @@ class HttpClient:
                 raise _read_timeout(service, policy) from None
             raise GenerationError(f"Could not connect to {service} at {where}; "
                                   "check that it is running and the address is right.") from None
+        except ReadTimeoutError:  # raised by raw reads in _chunks
+            raise _read_timeout(service, policy) from None
+        except (ProtocolError, requests.exceptions.ChunkedEncodingError):
+            raise GenerationError(f"The connection to {service} broke off in the middle of its answer.") from None
+        except (DecodeError, requests.exceptions.ContentDecodingError):
+            raise GenerationError(f"{service} sent a body that could not be decompressed.") from None
         except requests.exceptions.RequestException as exc:
             raise GenerationError(f"The request to {service} failed ({type(exc).__name__}).") from None
 
@@ -324,7 +330,7 @@ class HttpClient:
             raise _too_large(service, cap)
         buf = bytearray()
         deadline = start + self.policy.total_timeout_s
-        for chunk in resp.iter_content(_CHUNK):
+        for chunk in _chunks(resp):
             if self.cancel is not None and self.cancel.is_set():
                 raise GenerationCancelled("Generation was cancelled.")
             buf += chunk
@@ -336,6 +342,20 @@ class HttpClient:
                 raise GenerationError(f"{service} took longer than {self.policy.total_timeout_s:g} s "
                                       "to send its answer.")
         return bytes(buf)
+
+
+def _chunks(resp: requests.Response) -> Iterator[bytes]:
+    """Body pieces as soon as they arrive, so the deadline and cancel are seen
+    even when a server trickles (``iter_content`` blocks for a full chunk)."""
+    raw = resp.raw
+    if not hasattr(raw, "read1"):  # urllib3 < 2
+        yield from resp.iter_content(_CHUNK)
+        return
+    while True:
+        chunk = raw.read1(_CHUNK, decode_content=True)
+        if not chunk:
+            return
+        yield chunk
 
 
 def _check_type(service: str, expect: str, content_type: str) -> None:

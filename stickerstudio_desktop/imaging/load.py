@@ -128,8 +128,10 @@ def probe_image(source: ImageSource, *, name: str | None = None) -> ImageInfo:
     with _opened(source, label) as fp, _pillow_warnings():
         try:
             fmt, im = _identify(fp, label)
-            width, height = im.size
-            if _orientation(im) in (5, 6, 7, 8):
+            width, height = _stored_size(im)
+            # A PNG's eXIf chunk may follow the pixels; Pillow would decode them all to find it.
+            header_exif = fmt != "PNG" or "exif" in im.info
+            if header_exif and _orientation(im) in (5, 6, 7, 8):
                 width, height = height, width
             return ImageInfo(fmt, width, height)
         except ImageLoadError:
@@ -209,7 +211,8 @@ def _identify(fp: IO[bytes], label: str) -> tuple[str, Image.Image]:
     if not prefix:
         raise ImageLoadError(f"{label} is empty (0 bytes).")
     for fmt, (factory, accept) in _OPENERS.items():
-        if accept is not None and accept(prefix) is not True:
+        verdict = accept(prefix) if accept is not None else True
+        if not verdict or isinstance(verdict, str):  # a str is Pillow's "recognised, cannot read"
             continue
         fp.seek(0)
         try:
@@ -281,8 +284,20 @@ def _one_line(text: str) -> str:
 # --- normalising -----------------------------------------------------------
 
 
+def _stored_size(im: Image.Image) -> tuple[int, int]:
+    """Size as stored, before orientation (newer Pillows pre-rotate a TIFF's reported size)."""
+    tags = getattr(im, "tag_v2", None)
+    if tags is not None and isinstance(tags.get(256), int) and isinstance(tags.get(257), int):
+        return tags[256], tags[257]
+    return im.size
+
+
 def _orientation(im: Image.Image) -> int:
-    """The EXIF orientation, or 1 when absent or unreadable (broken EXIF is common)."""
+    """The EXIF orientation, or 1 when absent or unreadable (broken EXIF is common).
+
+    Read after decoding it is the rotation still to apply: recent Pillow versions rotate
+    TIFFs themselves while loading and then drop the tag.
+    """
     try:
         value = im.getexif().get(_ORIENTATION_TAG, 1)
         return int(value) if isinstance(value, int) else 1
@@ -323,10 +338,13 @@ def _unpremultiply_la(im: Image.Image) -> Image.Image:
 
 
 def _icc_to_srgb(im: Image.Image, icc: bytes, target: str) -> Image.Image | None:
-    """Convert through the embedded colour profile; None when the profile is unusable."""
+    """Convert through the embedded colour profile; None when it is sRGB already or unusable."""
     try:
         profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        return ImageCms.profileToProfile(im, profile, _SRGB, outputMode=target)
+        if im.mode != "CMYK" and "srgb" in (profile.profile.profile_description or "").lower():
+            return None  # the common case; a no-op transform would cost ~15 ns a pixel
+        transform = ImageCms.buildTransform(profile, _SRGB, im.mode, target)
+        return ImageCms.applyTransform(im, transform)
     except Exception:  # noqa: BLE001 - a bad profile falls back to the plain conversion
         log.debug("ignoring unusable ICC profile", exc_info=True)
         return None
@@ -345,22 +363,23 @@ def _wide_grey_to_rgb(im: Image.Image, target: str) -> Image.Image:
 
 
 def _scale_to_u8(values: np.ndarray) -> np.ndarray:
+    """16-bit ranges by /257; floats in [0, 1] by *255; anything else stretched min..max."""
     if values.dtype.kind == "f":
         finite = np.isfinite(values)
-        data = np.where(finite, values, 0.0).astype(np.float64)
-        lo, hi = (float(data[finite].min()), float(data[finite].max())) if finite.any() else (0.0, 0.0)
+        if not finite.all():
+            values = np.where(finite, values, 0).astype(np.float32)
+        lo, hi = float(values.min()), float(values.max())
         if lo >= 0.0 and hi <= 1.0:
-            return np.round(data * 255.0).astype(np.uint8)
-        return _stretch(data, lo, hi)
-    data = values.astype(np.int64)
-    lo, hi = int(data.min()), int(data.max())
+            return np.round(values * np.float32(255)).astype(np.uint8)
+        return _stretch(values, lo, hi)
+    lo, hi = int(values.min()), int(values.max())
     if lo >= 0 and hi <= 0xFFFF:
-        return ((data + 128) // 257).astype(np.uint8)
-    return _stretch(data.astype(np.float64), float(lo), float(hi))
+        return ((values.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    return _stretch(values, lo, hi)
 
 
-def _stretch(data: np.ndarray, lo: float, hi: float) -> np.ndarray:
-    """Map [lo, hi] onto [0, 255]; used when the value range is not a known bit depth."""
+def _stretch(values: np.ndarray, lo: float, hi: float) -> np.ndarray:
     if hi <= lo:
-        return np.full(data.shape, int(np.clip(lo, 0, 255)), np.uint8)
-    return np.round((np.clip(data, lo, hi) - lo) * (255.0 / (hi - lo))).astype(np.uint8)
+        return np.full(values.shape, int(np.clip(lo, 0, 255)), np.uint8)
+    scaled = (values.astype(np.float32) - np.float32(lo)) * np.float32(255.0 / (hi - lo))
+    return np.round(scaled).astype(np.uint8)

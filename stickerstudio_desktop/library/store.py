@@ -84,10 +84,13 @@ class Library:
 
     def _write(self, folder: str, title: str, ext: str, data: bytes) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        path = unique_path(self.root / folder, f"{stamp}-{slugify(title)}", ext)
-        # O_EXCL reservation so two writers never pick the same name.
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        os.close(fd)
+        while True:  # O_EXCL reservation so two writers never pick the same name
+            path = unique_path(self.root / folder, f"{stamp}-{slugify(title)}", ext)
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+                break
+            except FileExistsError:
+                continue
         try:
             atomic_write_bytes(path, data)
         except BaseException:

@@ -26,6 +26,7 @@ MAX_OUTLINE_PX = 64
 #: Alpha (0-255) from which a pixel is visible (crop) and solid (outline).
 VISIBLE_ALPHA = 16
 SUBJECT_ALPHA = 128
+DUST_ALPHA = 2.5 / 255
 #: Share of the canvas height kept for the caption band.
 CAPTION_SHARE = 0.25
 #: Largest caption font size as a share of the canvas side.
@@ -82,7 +83,8 @@ class Base:
     outline_px: int
     shadow: bool
     subject: np.ndarray = field(repr=False)  # premultiplied RGBA float32 in [0, 1]
-    _layers: dict[str | None, Image.Image] = field(default_factory=dict, repr=False)
+    _layers: dict[str | None, tuple[Image.Image, tuple[int, int, int, int]]] = field(
+        default_factory=dict, repr=False)
 
     @property
     def outline_width(self) -> int:
@@ -93,7 +95,19 @@ class Base:
         return round(self.side * CAPTION_SHARE)
 
     def layer(self, band: str | None) -> Image.Image:
-        """The outlined subject on the canvas, leaving room for a caption band."""
+        """The outlined subject on the canvas, leaving room for a caption band.
+
+        Treat it as read-only: it is cached and shared by every caption.
+        """
+        return self._layer(band)[0]
+
+    def placement(self, band: str | None) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of the cropped cut-out on that layer's canvas."""
+        return self._layer(band)[1]
+
+    def _layer(self, band: str | None):
+        if band not in (None, "top", "bottom"):
+            raise ConfigError(f"Caption position must be top or bottom, not {band!r}.")
         if band not in self._layers:
             top = self.caption_band() if band == "top" else 0
             bottom = self.side - (self.caption_band() if band == "bottom" else 0)
@@ -197,7 +211,7 @@ def _premultiplied(crop: Image.Image, scale: float) -> np.ndarray:
     return np.asarray(pm, dtype=np.float32) * np.float32(1 / 255)
 
 
-def _decal(base: Base, top: int, bottom: int) -> Image.Image:
+def _decal(base: Base, top: int, bottom: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
     """Subject + white outline (+ shadow) centred in rows [top, bottom)."""
     side = base.side
     inset = _inset(side, base.outline_px, base.shadow)
@@ -224,7 +238,10 @@ def _decal(base: Base, top: int, bottom: int) -> Image.Image:
         shifted[dy:, dx:] = canvas[:side - dy, :side - dx, 3]
         shade = cv2.GaussianBlur(shifted, (0, 0), sigma) * SHADOW_OPACITY
         canvas[..., 3] += shade * (1 - canvas[..., 3])  # black: adds alpha, no colour
-    return _to_image(canvas)
+    # resampling ringing leaves alpha of 1-2/255 far from the subject: invisible,
+    # but it costs bytes in every encoder, so clear it
+    canvas[canvas[..., 3] < DUST_ALPHA] = 0
+    return _to_image(canvas), (x, y, w, h)
 
 
 def _outline(alpha: np.ndarray, radius: int) -> np.ndarray:

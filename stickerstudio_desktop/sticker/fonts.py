@@ -28,7 +28,7 @@ EMOJI_BITMAP_SIZE = 109
 class BundledFont:
     name: str
     file: str
-    licence: str
+    license: str
     package: str
     style: str
 

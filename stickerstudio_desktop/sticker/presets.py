@@ -23,11 +23,12 @@ Format = Literal["PNG", "WEBP"]
 SizeRule = Literal["exact", "fit", "max", "full"]
 
 EXTENSIONS = {"PNG": ".png", "WEBP": ".webp"}
-#: Lossy WebP qualities tried in turn; q80 is ~40 ms for a 512² sticker, and
-#: method 6 would cost ~60× more time for ~5 % fewer bytes.
-WEBP_QUALITIES = (80, 70, 60, 50, 40, 30, 20, 10)
+#: Lossy WebP qualities, best first: q80 is tried first (~40 ms for a 512²
+#: sticker), then the best lower one that fits is binary-searched. Method 6
+#: would cost ~60× more time for ~5 % fewer bytes.
+WEBP_QUALITIES = (80, 75, 70, 65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10)
 WEBP_METHOD = 4
-WEBP_LAST_RESORT_ALPHA_QUALITY = 60
+WEBP_LAST_RESORT_ALPHA_QUALITY = 50
 
 
 @dataclass(frozen=True)
@@ -113,12 +114,15 @@ def encode_sticker(image: Image.Image, preset: str | Preset) -> EncodedSticker:
         rgba = _resize_contain(rgba, size)
     transparent = rgba.getextrema()[3][0] < 255
     smallest = None
-    for encoded in _candidates(rgba, preset, transparent):
-        if preset.max_bytes is None or len(encoded.data) <= preset.max_bytes:
+    for fmt in preset.formats:
+        if fmt == "PNG":
+            encoded = _encode_png(rgba, transparent)
+        else:
+            encoded = _encode_webp(rgba, transparent, preset.max_bytes)
+        if _fits(encoded, preset.max_bytes):
             _verify(encoded.data, encoded.format, size, transparent, preset)
             return encoded
-        if smallest is None or len(encoded.data) < smallest:
-            smallest = len(encoded.data)
+        smallest = min(len(encoded.data), smallest or len(encoded.data))
     raise ExportError(f"The sticker cannot be made small enough for {preset.name}: the smallest "
                       f"encoding is {_kb(smallest or 0)}, the limit is {_kb(preset.max_bytes or 0)}.")
 
@@ -169,22 +173,39 @@ def _resize_contain(rgba: Image.Image, size: tuple[int, int]) -> Image.Image:
     return canvas
 
 
-def _candidates(rgba: Image.Image, preset: Preset, transparent: bool):
-    """Encodings in order of preference; the caller stops at the first that fits."""
-    for fmt in preset.formats:
-        if fmt == "PNG":
-            # level 9 buys a few % on sticker sizes; on full-resolution art it is slow
-            level = 9 if rgba.width * rgba.height <= 1024 * 1024 else 6
-            data = _save(rgba, "PNG", compress_level=level)
-            yield EncodedSticker(data, "PNG", rgba.size, None, transparent)
-            continue
-        for q in WEBP_QUALITIES:
-            data = _save(rgba, "WEBP", quality=q, method=WEBP_METHOD)
-            yield EncodedSticker(data, "WEBP", rgba.size, q, transparent)
-        # alpha is lossless by default; noisy edges can make it the bulk
-        data = _save(rgba, "WEBP", quality=WEBP_QUALITIES[-1], method=WEBP_METHOD,
-                     alpha_quality=WEBP_LAST_RESORT_ALPHA_QUALITY)
-        yield EncodedSticker(data, "WEBP", rgba.size, WEBP_QUALITIES[-1], transparent)
+def _fits(encoded: EncodedSticker, budget: int | None) -> bool:
+    return budget is None or len(encoded.data) <= budget
+
+
+def _encode_png(rgba: Image.Image, transparent: bool) -> EncodedSticker:
+    # level 9 buys a few % at sticker sizes; on full-resolution art it is slow
+    level = 9 if rgba.width * rgba.height <= 1024 * 1024 else 6
+    return EncodedSticker(_save(rgba, "PNG", compress_level=level), "PNG", rgba.size, None, transparent)
+
+
+def _encode_webp(rgba: Image.Image, transparent: bool, budget: int | None) -> EncodedSticker:
+    """The best lossy WebP within *budget*, else the smallest one tried."""
+    def encode(quality: int, **extra) -> EncodedSticker:
+        data = _save(rgba, "WEBP", quality=quality, method=WEBP_METHOD, **extra)
+        return EncodedSticker(data, "WEBP", rgba.size, quality, transparent)
+
+    first = encode(WEBP_QUALITIES[0])
+    if _fits(first, budget):
+        return first  # the common case: one ~40 ms encode
+    lower, best, smallest = WEBP_QUALITIES[1:], None, first
+    lo, hi = 0, len(lower) - 1
+    while lo <= hi:  # size falls with quality: binary search the best that fits
+        mid = (lo + hi) // 2
+        candidate = encode(lower[mid])
+        if _fits(candidate, budget):
+            best, hi = candidate, mid - 1
+        else:
+            smallest, lo = min(smallest, candidate, key=lambda e: len(e.data)), mid + 1
+    if best is not None:
+        return best
+    # alpha is lossless by default; noisy edges can make it the bulk
+    last = encode(WEBP_QUALITIES[-1], alpha_quality=WEBP_LAST_RESORT_ALPHA_QUALITY)
+    return last if _fits(last, budget) else min(smallest, last, key=lambda e: len(e.data))
 
 
 def _save(image: Image.Image, fmt: str, **params) -> bytes:

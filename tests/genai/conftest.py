@@ -4,17 +4,10 @@ import keyring
 import keyring.backend
 import pytest
 
-from genai_fakes import FakeServer, png_bytes
+from genai_fakes import MODELSLAB_KEY, STABILITY_KEY, FakeServer, png_bytes
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.genai import HttpPolicy
 
-STABILITY_KEY = "sk-TESTstabilityKEY-7f3a9c"
-MODELSLAB_KEY = "ml-TESTmodelslabKEY-41b2e8"
-
-STABILITY_PATH = "/v2beta/stable-image/generate/core"
-ML_PATH = "/api/v6/realtime/text2img"
-ML_FETCH = "/api/v6/realtime/fetch/"
-SD_PATH = "/sdapi/v1/txt2img"
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

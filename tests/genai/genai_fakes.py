@@ -19,6 +19,15 @@ from typing import Any, Callable, Union
 
 from PIL import Image, ImageDraw
 
+# Fake keys: distinctive, so a leak is found by plain substring search.
+STABILITY_KEY = "sk-TESTstabilityKEY-7f3a9c"
+MODELSLAB_KEY = "ml-TESTmodelslabKEY-41b2e8"
+
+STABILITY_PATH = "/v2beta/stable-image/generate/core"
+ML_PATH = "/api/v6/realtime/text2img"
+ML_FETCH = "/api/v6/realtime/fetch/"
+SD_PATH = "/sdapi/v1/txt2img"
+
 
 def png_bytes(size: int = 64, color: tuple[int, int, int] = (40, 160, 90)) -> bytes:
     """A real, small PNG: a coloured disc on transparency."""

@@ -9,10 +9,7 @@ from dataclasses import replace
 import pytest
 from prometheus_client import generate_latest
 
-from conftest import (
-    ML_PATH, MODELSLAB_KEY, SD_PATH, STABILITY_KEY, STABILITY_PATH,
-)
-from genai_fakes import Answer
+from genai_fakes import Answer, ML_PATH, MODELSLAB_KEY, SD_PATH, STABILITY_KEY, STABILITY_PATH
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.errors import ConfigError, GenerationError
 from stickerstudio_desktop.genai import (

@@ -7,8 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import SD_PATH
-from genai_fakes import Answer
+from genai_fakes import Answer, SD_PATH
 from stickerstudio_desktop.errors import GenerationError
 from stickerstudio_desktop.genai import generate
 

@@ -5,8 +5,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import ML_FETCH, ML_PATH, MODELSLAB_KEY
-from genai_fakes import Answer
+from genai_fakes import Answer, ML_FETCH, ML_PATH, MODELSLAB_KEY
 from stickerstudio_desktop.errors import GenerationError
 from stickerstudio_desktop.genai import GenerationCancelled, generate
 
@@ -82,7 +81,7 @@ def test_a_job_that_never_finishes_is_bounded(server, settings, env, policy):
     server.on("POST", ML_PATH, Answer(200, _processing(eta=10)))
     server.on("POST", ML_FETCH + "9001", Answer(200, {"status": "processing", "eta": 30, "id": 9001}))
     with pytest.raises(GenerationError, match="did not finish the image within 60 s"):
-        _run(settings, env, policy)
+        _run(settings, env, replace(policy, time_scale=0.001))
     # eta 30 is capped to 10 s per poll; 60 s of waiting allows six polls
     assert len(server.requests_to(ML_FETCH + "9001")) == 6
 

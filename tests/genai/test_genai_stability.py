@@ -7,8 +7,7 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from conftest import STABILITY_KEY, STABILITY_PATH
-from genai_fakes import Answer
+from genai_fakes import Answer, STABILITY_KEY, STABILITY_PATH
 from stickerstudio_desktop.errors import ConfigError, GenerationError
 from stickerstudio_desktop.genai import generate
 from stickerstudio_desktop.genai.stability import StabilityProvider

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import sys
 import tempfile
 import warnings
 from pathlib import Path
@@ -12,6 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image, ImageFile
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None
 
 from hostile_corpus import CASES, MARKER_PROBES, Case, gif_frame_outside_screen
 from stickerstudio_desktop.errors import ImageLoadError
@@ -217,12 +223,23 @@ def _load_message_as_unprivileged(path: Path) -> str:
 
 def test_probe_reads_header_only(corpus: dict[str, Path]) -> None:
     assert probe_image(corpus["exif-6.jpg"]) == ImageInfo("JPEG", 48, 32)
-    assert probe_image(corpus["bomb-30000.png"]) == ImageInfo("PNG", 30000, 30000)
+    assert probe_image(corpus["exif-6.png"]) == ImageInfo("PNG", 48, 32)
+    assert probe_image(corpus["exif-5.tiff"]) == ImageInfo("TIFF", 48, 32)
+    assert probe_image(corpus["multipage.tiff"]) == ImageInfo("TIFF", 20, 10)
     assert probe_image(corpus["animated.webp"].read_bytes()) == ImageInfo("WebP", 20, 10)
     with pytest.raises(ImageLoadError, match="web page"):
         probe_image(corpus["page.png"])
     with pytest.raises(ImageLoadError, match="folder"):
         probe_image(corpus["folder.png"])
+
+
+@pytest.mark.skipif(resource is None or sys.platform != "linux", reason="ru_maxrss in KiB is Linux's")
+def test_probe_does_not_decode_a_bomb(corpus: dict[str, Path]) -> None:
+    """Decoding the 900 MP bomb would need about 900 MB; probing must stay in the header."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    assert probe_image(corpus["bomb-30000.png"]) == ImageInfo("PNG", 30000, 30000)
+    grown_mib = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mib < 100
 
 
 def test_programming_errors_are_not_disguised() -> None:

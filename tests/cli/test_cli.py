@@ -1,0 +1,167 @@
+"""The `stickerstudio` command line, in-process and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from stickerstudio_desktop.cli import main
+from stickerstudio_desktop.library import Library
+from stickerstudio_desktop.config.paths import app_paths
+
+
+def test_make_whatsapp_sticker_from_a_photo(photos, tmp_path, capsys):
+    out = tmp_path / "s.webp"
+    assert main(["make", str(photos[0]), "--caption", "Hello", "--preset", "whatsapp", "-o", str(out)]) == 0
+    im = Image.open(out)
+    assert (im.format, im.size, im.mode) == ("WEBP", (512, 512), "RGBA")
+    assert out.stat().st_size <= 100 * 1024
+    a = np.asarray(im)[..., 3]
+    assert a[0, 0] == a[0, -1] == a[-1, 0] == a[-1, -1] == 0
+    assert "512x512 WEBP" in capsys.readouterr().out
+    (entry,) = Library(app_paths().library).items()
+    assert entry.meta["caption"] == "Hello" and entry.meta["preset"] == "whatsapp"
+    assert entry.meta["engine"] and set(entry.meta["timings_ms"]) >= {"load", "segment", "compose", "export"}
+
+
+def test_batch_goes_on_past_bad_files(photos, tmp_path, capsys):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(photos[0], src / "a.jpg")
+    (src / "b.png").write_text("<html>nope</html>")
+    (src / "c.jpg").write_bytes(photos[1].read_bytes()[:500])
+    shutil.copy(photos[1], src / "d.jpg")
+    code = main(["make", str(src), "--preset", "discord", "-o", str(tmp_path / "out"), "--no-library"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.png", "d.png"]
+    lines = [l for l in err.splitlines() if l.startswith("error:")]
+    assert len(lines) == 2 and "b.png" in lines[0] and "c.jpg" in lines[1]
+    assert "2 of 4 succeeded, 2 failed." in err
+    assert "Traceback" not in err
+
+
+def test_existing_output_is_not_overwritten_without_force(photos, tmp_path, capsys):
+    out = tmp_path / "s.png"
+    out.write_bytes(b"keep me")
+    assert main(["make", str(photos[0]), "--preset", "png", "-o", str(out), "--no-library"]) == 1
+    assert out.read_bytes() == b"keep me"
+    assert "--force" in capsys.readouterr().err
+    assert main(["make", str(photos[0]), "--preset", "png", "-o", str(out), "--no-library", "--force"]) == 0
+    assert Image.open(out).format == "PNG"
+
+
+def test_mask_folder_writes_8bit_masks_at_input_size(photos, tmp_path):
+    assert main(["mask", str(photos[0]), str(photos[1]), "-o", str(tmp_path / "m"), "--engine", "u2netp"]) == 0
+    for p in photos[:2]:
+        m = Image.open(tmp_path / "m" / f"{p.stem}.png")
+        assert m.mode == "L" and m.size == Image.open(p).size
+
+
+def test_classify_prints_json_lines(photos, capsys, shared_pipeline):
+    if shared_pipeline.classifier() is None:
+        pytest.skip("no style classifier bundled yet")
+    assert main(["classify", str(photos[0].parent)]) == 0
+    rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+    assert len(rows) == len(list(photos[0].parent.glob("*.jpg")))
+    assert all(r["style"] in ("animated", "normal") and 0.5 <= r["score"] <= 1 for r in rows)
+
+
+def test_fonts_and_models(capsys):
+    assert main(["fonts"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) >= 5
+    assert main(["models", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["name"] for r in rows} >= {"u2net", "u2netp"} and all(r["status"].startswith("ok") for r in rows)
+
+
+@pytest.mark.parametrize("argv,code,needle", [
+    (["make"], 2, "give at least one image"),
+    (["make", "x.jpg", "--subjects", "first"], 2, "--subjects"),
+    (["make", "x.jpg", "--color", "blue"], 2, "not a colour"),
+    (["make", "x.jpg", "--preset", "myspace"], 2, "Unknown export preset"),
+    (["make", "x.jpg", "--font", "Papyrus"], 2, "Papyrus"),
+])
+def test_usage_errors_exit_2_with_one_line(argv, code, needle, capsys):
+    assert main(argv) == code
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_real_process_exit_codes_and_no_traceback(photos, tmp_path):
+    env = {**os.environ, "STICKERSTUDIO_HOME": str(tmp_path / "home")}
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(b"")
+    run = subprocess.run([sys.executable, "-m", "stickerstudio_desktop.cli", "make", str(bad)],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert "bad.jpg" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "stickerstudio_desktop.cli", "make", "--bogus"],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 2
+
+
+def test_make_from_a_prompt_with_a_local_stable_diffusion_server(photos, tmp_path, monkeypatch, capsys):
+    """`make --prompt` against a real AUTOMATIC1111-style server on 127.0.0.1."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    photo_b64 = base64.b64encode(photos[0].read_bytes()).decode()
+    seen = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
+            body = json.dumps({"images": [photo_b64], "info": "{}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("STICKERSTUDIO_SD_URL", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.delenv("STABILITY_API_KEY", raising=False)
+        monkeypatch.delenv("MODELSLAB_API_KEY", raising=False)
+        out = tmp_path / "panda.webp"
+        code = main(["make", "--prompt", "a panda drinking tea", "--provider", "local", "--seed", "7",
+                     "--caption", "tea?", "-o", str(out)])
+    finally:
+        server.shutdown()
+    assert code == 0, capsys.readouterr().err
+    assert [p for p, _ in seen] == ["/sdapi/v1/txt2img"]
+    assert "a panda drinking tea" in seen[0][1]["prompt"] and seen[0][1]["seed"] == 7
+    assert Image.open(out).size == (512, 512)
+    lib = Library(app_paths().library)
+    (gen,) = lib.items(kind="generated")
+    assert gen.meta["provider"] == "local" and gen.meta["seed"] == 7
+    assert len(lib.items()) == 1
+
+
+def test_prompt_with_nothing_configured_says_what_to_set(monkeypatch, capsys):
+    for var in ("STABILITY_API_KEY", "MODELSLAB_API_KEY", "STICKERSTUDIO_SD_URL"):
+        monkeypatch.delenv(var, raising=False)
+    import keyring
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        assert main(["make", "--prompt", "a panda"]) == 1
+    finally:
+        keyring.set_keyring(previous)
+    err = capsys.readouterr().err
+    assert "STABILITY_API_KEY" in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,1 @@
+"""Offline, seeded training for the bundled models (needs the ``train`` extra)."""

@@ -1,0 +1,1 @@
+"""The animated-vs-normal style classifier: dataset, training, export, evaluation."""

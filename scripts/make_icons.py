@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,7 +30,7 @@ CHEEK = (249, 168, 212)
 BG_BOX, BG_RADIUS = (64, 64, 960, 960), 224
 CENTRE, RADIUS = (512, 492), 318
 #: The chord that cuts the peeled corner: points with x + y > PEEL_C are folded.
-PEEL_C = 512 + 492 + RADIUS * math.sqrt(2) * 0.58
+PEEL_C = 512 + 492 + RADIUS * math.sqrt(2) * 0.8
 
 
 def _s(v: float) -> int:
@@ -38,10 +39,8 @@ def _s(v: float) -> int:
 
 def _gradient(size: int) -> Image.Image:
     """Diagonal violet → pink gradient (top-left to bottom-right)."""
-    ramp = Image.linear_gradient("L").resize((size, size))
-    diag = ramp.rotate(45, resample=Image.Resampling.BICUBIC, expand=True)
-    off = (diag.width - size) // 2
-    mix = diag.crop((off, off, off + size, off + size))
+    ramp = np.linspace(0, 255, size, dtype=np.float32)
+    mix = Image.fromarray(((ramp[None, :] + ramp[:, None]) / 2).astype(np.uint8), "L")
     a = Image.new("RGB", (size, size), TOP_LEFT)
     b = Image.new("RGB", (size, size), BOTTOM_RIGHT)
     return Image.composite(b, a, mix)
@@ -87,10 +86,11 @@ def draw_png(size: int) -> Image.Image:
 
     # soft shadow under the sticker and its flap
     shadow = ImageChops.lighter(body, flap_mask).filter(ImageFilter.GaussianBlur(_s(22)))
-    shadow = ImageChops.offset(shadow, 0, _s(20)).point(lambda v: v * 0.35)
+    moved = Image.new("L", (big, big), 0)
+    moved.paste(shadow, (0, _s(20)))
+    shadow = moved.point(lambda v: v * 0.35)
     img.paste(Image.new("RGBA", (big, big), (40, 10, 80, 255)), (0, 0), shadow)
     img.paste(Image.new("RGBA", (big, big), (255, 255, 255, 255)), (0, 0), body)
-    img.paste(Image.new("RGBA", (big, big), FLAP + (255,)), (0, 0), flap_mask)
 
     d = ImageDraw.Draw(img)
     # face
@@ -104,6 +104,7 @@ def draw_png(size: int) -> Image.Image:
         t = math.radians(ang)
         px, py = cx + 120 * math.cos(t) - 17 * math.cos(t), cy + 45 + 85 * math.sin(t) - 17 * math.sin(t)
         d.ellipse([_s(px - 17), _s(py - 17), _s(px + 17), _s(py + 17)], fill=INK)
+    img.paste(Image.new("RGBA", (big, big), FLAP + (255,)), (0, 0), flap_mask)
     return img.resize((size, size), Image.Resampling.LANCZOS)
 
 

@@ -87,7 +87,7 @@ def postprocess(output0: np.ndarray, output1: np.ndarray, *, input_size: tuple[i
         crop = cv2.warpAffine(logits[k], m, (ix2 - ix1, iy2 - iy1),
                               flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
         mask = np.zeros((oh, ow), np.float32)
-        mask[iy1:iy2, ix1:ix2] = 1.0 / (1.0 + np.exp(-crop))
+        mask[iy1:iy2, ix1:ix2] = 1.0 / (1.0 + np.exp(-np.clip(crop, -40.0, 40.0)))
         cid = int(class_ids[k])
         name = class_names[cid] if cid < len(class_names) else str(cid)
         instances.append(Instance(box=(float(x1), float(y1), float(x2), float(y2)),

@@ -174,7 +174,7 @@ def test_result_survives_the_file_being_deleted(corpus: dict[str, Path], tmp_pat
 
 def test_path_like_and_str_are_the_same(corpus: dict[str, Path]) -> None:
     path = corpus["rgba.png"]
-    assert load_image(path).tobytes() == load_image(str(path)).tobytes() == load_image(os.fsencode(path).decode()).tobytes()
+    assert load_image(path).tobytes() == load_image(str(path)).tobytes()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="drops privileges in a forked child")

@@ -117,9 +117,9 @@ def test_caption_edits_reuse_the_base(photo_cutout):
 def test_hidden_background_colour_does_not_bleed(photo_cutout):
     grey = photo_cutout.convert("L").convert("RGB")
     green = Image.new("RGB", grey.size, (0, 255, 0))
-    alpha = photo_cutout.getchannel("A")
+    alpha = photo_cutout.getchannel("A").point(lambda v: v if v >= 64 else 0)  # a matte's cut edge
     rgb = Image.composite(grey, green, alpha.point(lambda v: 255 if v else 0))
-    rgb.putalpha(alpha)  # grey subject; pure green where alpha is 0
+    rgb.putalpha(alpha)  # grey subject; pure green right next to it where alpha is 0
     sticker = np.asarray(compose_sticker(rgb, StickerStyle(outline_px=0), 300)).astype(int)
     visible = sticker[..., 3] > 8
     greenish = visible & (sticker[..., 1] - np.maximum(sticker[..., 0], sticker[..., 2]) > 24)

@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stickerstudio", parents=[_common(False)],
                                      description="Turn a photo or a prompt into a chat-ready sticker.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--selftest", action="store_true", help="check models and make one sticker, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common(True)
 
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     if args.home:
         os.environ[HOME_ENV] = str(Path(args.home).expanduser().resolve())
-    command = args.command or "gui"
+    command = args.command or ("selftest" if args.selftest else "gui")
     try:
         app = App(args)
         from . import commands

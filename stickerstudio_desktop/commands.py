@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from .cli import App, UsageError, expand_inputs, parse_selection, run_batch
-from .errors import ExportError, ModelError
-from .files import atomic_write_bytes, unique_path
+from .errors import ModelError
+from .files import atomic_path, unique_path
 
 
 def _style(app: App, args: argparse.Namespace):
@@ -29,24 +29,21 @@ def _style(app: App, args: argparse.Namespace):
     return style.validate()
 
 
-def _target(output: str | None, item: Path, ext: str, many: bool, force: bool) -> Path | None:
+def _target(output: str | None, item: Path, ext: str, many: bool) -> Path | None:
+    """Where -o puts this item's sticker: inside a folder (unique name) or the file given."""
     if not output:
         return None
     out = Path(output)
     if many or out.is_dir() or output.endswith(("/", "\\")):
         out.mkdir(parents=True, exist_ok=True)
         return unique_path(out, item.stem, ext)
-    if out.suffix.lower() != ext:
-        out = out.with_suffix(ext)
-    if out.exists() and not force:
-        raise ExportError(f"{out} already exists; choose another name or pass --force.")
     return out
 
 
 def cmd_make(app: App, args: argparse.Namespace) -> int:
     from .library import Library
     from .maker import StickerMaker
-    from .sticker.presets import get_preset
+    from .sticker.presets import get_preset, write_encoded
 
     preset = get_preset(args.preset or app.settings.preset)
     engine = args.engine or app.settings.engine
@@ -65,9 +62,9 @@ def cmd_make(app: App, args: argparse.Namespace) -> int:
         made = maker.make(item, style, engine=engine, selection=selection)
         enc = maker.encode(made, preset.name)
         saved = maker.save(made, preset.name, {"source_name": item.name}) if library else None
-        target = _target(args.output, item, enc.extension, many, args.force)
+        target = _target(args.output, item, enc.extension, many)
         if target:
-            atomic_write_bytes(target, enc.data)
+            target = write_encoded(enc, preset, target, overwrite=args.force).path
         where = target or (saved.path if saved else "(not saved)")
         note = f" [{made.analysis.note}]" if made.analysis.note else ""
         times = " ".join(f"{k}={v:.0f}ms" for k, v in made.timings.stages.items())
@@ -102,7 +99,6 @@ def cmd_mask(app: App, args: argparse.Namespace) -> int:
     def work(item: Path) -> None:
         mask = app.pipeline.mask(item, engine)
         target = out_dir / f"{item.stem}.png"
-        from .files import atomic_path
         with atomic_path(target) as tmp:
             Image.fromarray(mask, "L").save(tmp, "PNG")
         print(target)
@@ -170,6 +166,12 @@ def cmd_fetch_models(app: App, args: argparse.Namespace) -> int:
     for path in fetch_all(load_manifest(), app.paths.model_cache):
         print(f"ok {path}")
     return 0
+
+
+def cmd_selftest(app: App, args: argparse.Namespace) -> int:
+    from .selftest import run_selftest
+
+    return run_selftest(args.home)
 
 
 def cmd_gui(app: App, args: argparse.Namespace) -> int:

@@ -43,7 +43,10 @@ class ModelRegistry:
         if promoted:
             return promoted[0]
         if spec.fetched:
-            return cached_path(spec, self.paths.model_cache)
+            cached = cached_path(spec, self.paths.model_cache)
+            # A packaged app ships the fetched weights beside the manifest.
+            shipped = self.manifest.bundled_path(spec)
+            return cached if cached.is_file() or not shipped.is_file() else shipped
         return self.manifest.bundled_path(spec)
 
     def version(self, spec: ModelSpec) -> str:

@@ -131,10 +131,16 @@ def export_sticker(image: Image.Image, preset_name: str | Preset, target_path: s
                    *, overwrite: bool = False) -> ExportResult:
     """Encode for the preset and write atomically; never clobbers silently."""
     preset = get_preset(preset_name)
+    return write_encoded(encode_sticker(image, preset), preset, target_path, overwrite=overwrite)
+
+
+def write_encoded(encoded: EncodedSticker, preset: str | Preset, target_path: str | os.PathLike[str],
+                  *, overwrite: bool = False) -> ExportResult:
+    """Write already-encoded sticker bytes atomically, fixing the suffix, re-verifying on disk."""
+    preset = get_preset(preset)
     requested = Path(target_path)
     if requested.is_dir() or not requested.name:
         raise ExportError(f"{requested} is a folder; give a file name for the sticker.")
-    encoded = encode_sticker(image, preset)
     path, note = requested, ""
     if requested.suffix.lower() != encoded.extension:
         path = requested.with_suffix(encoded.extension)

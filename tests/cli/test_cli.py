@@ -53,7 +53,7 @@ def test_existing_output_is_not_overwritten_without_force(photos, tmp_path, caps
     out.write_bytes(b"keep me")
     assert main(["make", str(photos[0]), "--preset", "png", "-o", str(out), "--no-library"]) == 1
     assert out.read_bytes() == b"keep me"
-    assert "--force" in capsys.readouterr().err
+    assert "already exists" in capsys.readouterr().err
     assert main(["make", str(photos[0]), "--preset", "png", "-o", str(out), "--no-library", "--force"]) == 0
     assert Image.open(out).format == "PNG"
 
@@ -165,3 +165,11 @@ def test_prompt_with_nothing_configured_says_what_to_set(monkeypatch, capsys):
         keyring.set_keyring(previous)
     err = capsys.readouterr().err
     assert "STABILITY_API_KEY" in err and len(err.strip().splitlines()) == 1
+
+
+def test_selftest_passes_and_fails_with_a_reason(tmp_path, monkeypatch, capsys):
+    assert main(["--selftest"]) == 0
+    assert "selftest passed" in capsys.readouterr().out
+    monkeypatch.setenv("STICKERSTUDIO_MODEL_CACHE", str(tmp_path / "nothing-here"))
+    assert main(["--selftest"]) == 1
+    assert "u2net is missing" in capsys.readouterr().err

@@ -36,8 +36,8 @@ def soft_noise(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
     """Low-frequency colour blobs (bokeh-like); used for both styles so neither owns it."""
     cells = int(rng.integers(2, 7))
     small = rng.integers(0, 256, (cells, cells, 3)).astype(np.uint8)
-    big = cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC)
-    return cv2.GaussianBlur(big, (0, 0), max(h, w) / 12)
+    mid = cv2.GaussianBlur(cv2.resize(small, (64, 64), interpolation=cv2.INTER_CUBIC), (0, 0), 5)
+    return cv2.resize(mid, (w, h), interpolation=cv2.INTER_CUBIC)
 
 
 SYNTHETIC = (flat, gradient, soft_noise)

@@ -13,6 +13,7 @@ contact sheets, is listed in ``TUX_OVERRIDES``; ambiguous ones are dropped.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -87,8 +88,7 @@ SKIMAGE_PHOTOS = EVAL_PHOTOS[:-1] + ("brick.png", "grass.png", "gravel.png")
 
 MATE_PHOTOS = "nature/"
 MATE_GRAPHICS = ("abstract/Elephants.jpg", "abstract/Flow.png", "abstract/Gulp.png", "desktop/GreenTraditional.jpg",
-                 "desktop/Float-into-MATE.png", "desktop/Stripes.png", "desktop/Ubuntu-Mate-Cold-no-logo.png",
-                 "desktop/Ubuntu-Mate-Radioactive-no-logo.png", "desktop/Ubuntu-Mate-Warm-no-logo.png")
+                 "desktop/Float-into-MATE.png", "desktop/Stripes.png")  # the blurred "Ubuntu-Mate" auroras look photographic
 PLASMA_PHOTOS = ("BytheWater", "ColdRipple", "ColorfulCups", "DarkestHour", "EveningGlow", "FallenLeaf", "Grey",
                  "Kite", "OneStandsOut", "Path", "summer_1am")
 PLASMA_GRAPHICS = ("Altai", "Autumn", "Canopee", "Cascade", "Cluster", "Elarun", "Flow", "FlyingKonqui", "Honeywave",
@@ -98,6 +98,7 @@ KENNEY_FG_DIRS = ("alien", "animated_characters", "enemies", "items", "space_sho
                   "pinball", "miami_synth_parallax/car")
 
 TUX_FLAT_PHOTO, TUX_FLAT_CARTOON = 0.10, 0.30
+LABEL_RULES_VERSION = 2  # bump when tuxpaint_style() changes, so cached labels are recomputed
 TUX_OVERRIDES = {
     # photos the flat-pixel rule calls cartoons, or cartoons it calls photos
     **dict.fromkeys((
@@ -167,7 +168,8 @@ def tuxpaint_style(rel: str, rgba: np.ndarray) -> str | None:
 
 def _tuxpaint(root: Path) -> list[SourceImage]:
     stamps = root / "tuxpaint-stamps-default" / "usr" / "share" / "tuxpaint" / "stamps"
-    cache = root / "tuxpaint-labels.json"
+    rules = json.dumps([TUX_FLAT_PHOTO, TUX_FLAT_CARTOON, sorted(TUX_OVERRIDES.items()), LABEL_RULES_VERSION])
+    cache = root / f"tuxpaint-labels-{hashlib.sha256(rules.encode()).hexdigest()[:12]}.json"
     labels: dict[str, str | None] = json.loads(cache.read_text()) if cache.exists() else {}
     if not labels:
         for png in sorted(stamps.rglob("*.png")):
@@ -232,7 +234,7 @@ def _graphics(root: Path) -> list[SourceImage]:
     out = []
     gnome = root / "gnome-backgrounds" / "usr" / "share" / "backgrounds" / "gnome"
     for p in sorted(gnome.glob("*.webp")):
-        if p.stat().st_size > 20_000:  # the 256 px vnc tiles are plain colour
+        if p.stat().st_size > 20_000 and not p.name.startswith("wood"):  # vnc: plain tiles; wood: photoreal
             out.append(SourceImage(f"gnome:{p.name}", f"gnome:{p.name[:-7]}", "graphic", "animated", "gnome", p))
     mate = root / "mate-backgrounds" / "usr" / "share" / "backgrounds" / "mate"
     for rel in MATE_GRAPHICS:

@@ -20,7 +20,7 @@ def load_rgba(path: Path, max_side: int = 512) -> np.ndarray:
             arr = np.asarray(im.convert("RGBA"))
     except (OSError, ValueError) as exc:
         raise ImageLoadError(f"{Path(path).name} is not a readable image ({exc}).") from None
-    arr = trim_alpha(arr)
+    arr = trim_alpha(drop_specks(arr))
     return cap_side(arr, max_side)
 
 
@@ -53,6 +53,21 @@ def trim_alpha(rgba: np.ndarray, threshold: int = 8) -> np.ndarray:
     if len(ys) == 0:
         return rgba
     return np.ascontiguousarray(rgba[ys.min():ys.max() + 1, xs.min():xs.max() + 1])
+
+
+def drop_specks(rgba: np.ndarray, share: float = 0.01) -> np.ndarray:
+    """Clear stray opaque islands smaller than *share* of the opaque area (cut-out leftovers)."""
+    solid = (rgba[..., 3] > 8).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(solid, connectivity=8)
+    if n <= 2:
+        return rgba
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    small = np.flatnonzero(areas < share * areas.sum()) + 1
+    if small.size == 0:
+        return rgba
+    out = rgba.copy()
+    out[np.isin(labels, small), 3] = 0
+    return out
 
 
 def premultiply(rgba: np.ndarray) -> np.ndarray:

@@ -50,5 +50,15 @@ test: test-models
 bench: test-models
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(PY) benchmarks/bench_pipeline.py
 
+$(STAMP)-package: $(STAMP)-app
+	$(PIP) install -e ".[package]"
+	touch $@
+
+# One-folder bundle in dist/StickerStudio/ plus a Linux tar.gz (docs/packaging.md).
+package: $(STAMP)-package models
+	STICKERSTUDIO_MODEL_CACHE=$$($(PY) -c "from stickerstudio_desktop.config.paths import app_paths; print(app_paths().model_cache)") \
+	  $(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN build_spec.spec
+	packaging/make_archive.sh
+
 clean:
 	rm -rf $(VENV) .cache build dist

@@ -1,0 +1,7 @@
+"""``python -m stickerstudio_desktop`` = ``stickerstudio``."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

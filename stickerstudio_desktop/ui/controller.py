@@ -1,0 +1,703 @@
+"""The editor's state and the work behind every button, off the GUI thread.
+
+Widgets call methods here and listen to signals; this object owns the
+current photo, its analysis, the style and the finished sticker. Model work
+(analyse, batch, download, generate) runs on the TaskRunner; a caption,
+font or colour change only re-composes from the cached analysis (the maker
+caches the outline base), and compose requests coalesce so typing never
+queues up work. Results of superseded requests are dropped by generation
+number, so a slow old image can never overwrite a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from PIL import Image
+from PySide6.QtCore import QMimeData, QObject, Signal
+from PySide6.QtGui import QGuiApplication, QImage
+
+from ..errors import ExportError, GenerationError, StickerStudioError
+from ..files import atomic_write_bytes, unique_path
+from ..sticker.compose import StickerStyle
+from .outlines import SubjectOutline, subject_outlines
+from .workers import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
+#: Engine choices in the window → engine names the pipeline knows.
+ENGINE_CHOICES = ("auto", "fast", "quality")
+ENGINE_LABELS = {"auto": "Auto", "fast": "Fast", "quality": "High quality"}
+#: Longest side of what Copy and drag-out hand to other apps.
+SHARE_SIDE = 512
+#: Task kinds that make the window "busy" (progress bar, cancel button).
+LONG_KINDS = ("analyse", "batch", "download", "generate")
+
+
+def engine_choice(engine: str) -> str:
+    """Settings.engine → the combo box choice."""
+    return {"u2net": "quality", "u2netp": "fast", "yolo": "fast"}.get(engine, "auto")
+
+
+def engine_setting(choice: str) -> str:
+    """Combo box choice → the value remembered in Settings.engine."""
+    return {"quality": "u2net", "fast": "u2netp"}.get(choice, "auto")
+
+
+def resolve_engine(choice: str, pipeline) -> str:
+    """Fast means YOLO when a student model exists for both styles, else U²-Netp."""
+    if choice == "quality":
+        return "u2net"
+    if choice == "fast":
+        reg = pipeline.registry
+        return "yolo" if reg.available("yolo_normal") and reg.available("yolo_animated") else "u2netp"
+    return "auto"
+
+
+def to_qimage(image: Image.Image) -> QImage:
+    """PIL RGBA → premultiplied QImage that owns its pixels (safe across threads)."""
+    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
+    q = QImage(rgba.tobytes(), rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888)
+    return q.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
+
+
+def rgb_to_qimage(rgb) -> QImage:
+    h, w = rgb.shape[:2]
+    return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
+
+
+@dataclass
+class PhotoView:
+    """What the Subjects view shows: the working photo and outlines of what was found."""
+
+    analysis: Any
+    image: QImage
+    outlines: list[SubjectOutline]
+
+
+@dataclass
+class StickerView:
+    """What the Sticker view shows. ``made`` is None for a re-opened file without its photo."""
+
+    image: QImage
+    pil: Image.Image
+    made: Any = None
+    entry: Any = None
+    indices: list[int] = field(default_factory=list)
+
+
+@dataclass
+class BatchItem:
+    path: Path
+    error: str | None = None
+    photo: PhotoView | None = None
+    sticker: StickerView | None = None
+
+
+class EditorController(QObject):
+    busyChanged = Signal(bool, str)  # busy, what is happening
+    stepChanged = Signal(str)  # "analyse", "compose", "save" or "" when idle
+    photoChanged = Signal(object)  # PhotoView | None
+    stickerChanged = Signal(object)  # StickerView | None
+    timingsChanged = Signal(dict)  # step → ms
+    message = Signal(str, str)  # level ("error", "info", "success"), one sentence
+    saved = Signal(object, object)  # LibraryEntry, written file Path | None
+    copied = Signal()
+    progressChanged = Signal(float, str)  # fraction (−1 unknown), text
+    modelsChanged = Signal(dict)
+    libraryChanged = Signal()
+    styleRestored = Signal(object)  # StickerStyle from a re-opened sticker
+    selectionChanged = Signal(object)
+    idle = Signal()
+
+    def __init__(self, app, settings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.settings = settings
+        self.runner = TaskRunner(parent=self)
+        self._maker = None
+        self._library = None
+        self._maker_lock = threading.Lock()
+        # editor state (GUI thread only)
+        self.style = StickerStyle.from_settings(settings)
+        self.engine = engine_choice(settings.engine)
+        self.preset = settings.preset
+        self.selection: Any = "auto"
+        self.source: Any = None
+        self.source_label = ""
+        self.source_meta: dict[str, Any] = {}
+        self.photo: PhotoView | None = None
+        self.sticker: StickerView | None = None
+        self.timings: dict[str, float] = {}
+        # bookkeeping
+        self._generation = 0
+        self._load_task: Task | None = None
+        self._long_task: Task | None = None
+        self._compose_running = False
+        self._compose_dirty = False
+        self._static_hint_shown = False
+        #: How often a model ran / a sticker was composed (tests read these).
+        self.analyse_runs = 0
+        self.compose_runs = 0
+
+    # -- lazily built engine pieces (worker threads) --------------------------------
+    def maker(self):
+        """The StickerMaker; built on first use (first caller pays for onnxruntime)."""
+        with self._maker_lock:
+            if self._maker is None:
+                from ..maker import StickerMaker
+
+                self._maker = StickerMaker(self.app.pipeline, self.library)
+            return self._maker
+
+    @property
+    def library(self):
+        if self._library is None:
+            from ..library import Library
+
+            self._library = Library(self.app.paths.library)
+        return self._library
+
+    # -- state helpers -------------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return any(self.runner.active(k) for k in LONG_KINDS) or self._compose_running
+
+    @property
+    def can_cancel(self) -> bool:
+        return any(self.runner.active(k) for k in LONG_KINDS)
+
+    def _set_busy(self, text: str) -> None:
+        self.busyChanged.emit(True, text)
+        self.progressChanged.emit(-1.0, text)
+
+    def _maybe_idle(self) -> None:
+        if not self.busy:
+            self.busyChanged.emit(False, "")
+            self.stepChanged.emit("")
+            self.idle.emit()
+
+    def _error(self, text: str) -> None:
+        self.message.emit("error", text)
+
+    def _submit(self, fn: Callable[[Task], Any], kind: str, on_done: Callable[[Any], None],
+                on_failed: Callable[[str], None] | None = None, **kw) -> Task:
+        def failed(text: str) -> None:
+            (on_failed or self._error)(text)
+            self._maybe_idle()
+
+        def done(result: Any) -> None:
+            on_done(result)
+            self._maybe_idle()
+
+        kw.setdefault("on_cancelled", self._maybe_idle)
+        return self.runner.submit(fn, kind=kind, on_done=done, on_failed=failed, **kw)
+
+    # -- inputs ------------------------------------------------------------------------------
+    def open_path(self, path: str | Path) -> None:
+        path = Path(path)
+        self.load(path, path.name, {"source_name": path.name, "source_path": str(path.resolve())})
+
+    def open_paths(self, paths: list[Path]) -> None:
+        """One file opens in the editor; several (or a folder) become a batch."""
+        from ..cli import expand_inputs
+
+        items = expand_inputs(str(p) for p in paths)
+        if not items:
+            self._error("There are no images in what was dropped.")
+        elif len(items) == 1:
+            self.open_path(items[0])
+        else:
+            self.run_batch(items)
+
+    def open_bytes(self, data: bytes, label: str, meta: dict[str, Any] | None = None) -> None:
+        self.load(bytes(data), label, meta or {"source_name": label})
+
+    def open_url(self, url: str) -> None:
+        from .download import check_url, download_image, url_name
+
+        try:
+            url = check_url(url)
+        except StickerStudioError as exc:
+            self._error(str(exc))
+            return
+        name = url_name(url)
+        self._cancel_long()
+        self._set_busy(f"Downloading {name}…")
+        self._long_task = self._submit(
+            lambda task: download_image(url, task.cancel_event), "download",
+            lambda data: self.load(data, name, {"source_name": name, "source_url": url}))
+
+    def load(self, source: Any, label: str, meta: dict[str, Any] | None = None,
+             selection: Any = None) -> None:
+        """Analyse *source* (path, bytes) and compose it with the current style.
+
+        Without an explicit *selection*, "all subjects" carries over; picked
+        indices do not (they belong to the previous image).
+        """
+        if selection is None:
+            selection = self.selection if self.selection == "all" else "auto"
+        self._generation += 1
+        gen = self._generation
+        if self._load_task is not None:
+            self._load_task.cancel()
+        self.source, self.source_label, self.source_meta = source, label, dict(meta or {})
+        self.selection = selection
+        self.selectionChanged.emit(self.selection)
+        style, engine = self.style, self.engine
+        self._set_busy(f"Cutting out {label}…")
+        self.stepChanged.emit("analyse")
+
+        def work(task: Task):
+            maker = self.maker()
+            analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline))
+            task.check_cancel()
+            photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
+                              subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
+            task.report(-1, "Composing…")
+            try:
+                sticker, error = self._compose_now(analysis, style, selection), None
+            except StickerStudioError as exc:
+                sticker, error = None, str(exc)
+            return gen, photo, sticker, style, error
+
+        def done(result) -> None:
+            rgen, photo, sticker, used_style, error = result
+            if rgen != self._generation:
+                return
+            self.analyse_runs += 1
+            self.photo = photo
+            self.photoChanged.emit(photo)
+            self._show_sticker(sticker)
+            if error:
+                self._error(error)
+            if used_style != self.style:  # the caption changed while the model ran
+                self._request_compose()
+
+        def failed(text: str) -> None:
+            if gen == self._generation:
+                self._error(text)
+
+        self._load_task = self._submit(work, "analyse", done, failed,
+                                       on_progress=self._progress_for(gen))
+
+    def _progress_for(self, gen: int) -> Callable[[float, str], None]:
+        def progress(fraction: float, text: str) -> None:
+            if gen == self._generation:
+                self.stepChanged.emit("compose")
+                self.progressChanged.emit(fraction, text)
+        return progress
+
+    # -- composing -------------------------------------------------------------------------
+    def _compose_now(self, analysis, style: StickerStyle, selection) -> StickerView:
+        """Worker side: compose and convert for display."""
+        made = self.maker().compose(analysis, style, selection)
+        return StickerView(image=to_qimage(made.image), pil=made.image, made=made,
+                           indices=list(made.cutout.indices))
+
+    def _show_sticker(self, sticker: StickerView | None) -> None:
+        if sticker is not None:
+            self.compose_runs += 1
+            self.timings = dict(sticker.made.timings.stages) if sticker.made else {}
+            self.timingsChanged.emit(self.timings)
+        self.sticker = sticker
+        self.stickerChanged.emit(sticker)
+
+    def set_style(self, style: StickerStyle) -> None:
+        if style == self.style:
+            return
+        self.style = style
+        if self.sticker is not None and self.sticker.made is None and not self._static_hint_shown:
+            self._static_hint_shown = True
+            self.message.emit("info", "This sticker was saved without its photo; open the photo again "
+                                      "to change its caption or style.")
+        self._request_compose()
+
+    def _request_compose(self) -> None:
+        if self.photo is None or self.runner.active("analyse"):
+            return  # a running load composes with the newest style when it lands
+        if self._compose_running:
+            self._compose_dirty = True
+            return
+        self._compose_running = True
+        self._compose_dirty = False
+        gen, analysis, style, selection = self._generation, self.photo.analysis, self.style, self.selection
+        self.stepChanged.emit("compose")
+
+        def done(sticker: StickerView) -> None:
+            self._compose_running = False
+            if gen == self._generation:
+                self._show_sticker(sticker)
+            self._after_compose()
+
+        def failed(text: str) -> None:
+            self._compose_running = False
+            if gen == self._generation:
+                self._error(text)
+            self._after_compose()
+
+        self._submit(lambda task: self._compose_now(analysis, style, selection), "compose", done, failed)
+
+    def _after_compose(self) -> None:
+        if self._compose_dirty:
+            self._request_compose()
+
+    def set_selection(self, selection: Any) -> None:
+        self.selection = selection
+        self.selectionChanged.emit(selection)
+        self._request_compose()
+
+    def toggle_subject(self, index: int) -> None:
+        """Include or exclude one detected subject (click in the Subjects view)."""
+        if self.photo is None:
+            return
+        current = set(self.sticker.indices) if self.sticker and self.sticker.made else set()
+        current ^= {index}
+        if not current:
+            self.message.emit("info", "A sticker needs at least one subject; click another one first.")
+            return
+        n = len(self.photo.analysis.instances)
+        self.set_selection("all" if len(current) == n and n > 1 else sorted(current))
+
+    def set_all_subjects(self, on: bool) -> None:
+        self.set_selection("all" if on else "auto")
+
+    def set_engine(self, choice: str) -> None:
+        if choice not in ENGINE_CHOICES or choice == self.engine:
+            return
+        self.engine = choice
+        if self.source is not None:
+            self.load(self.source, self.source_label, self.source_meta)
+
+    def set_preset(self, name: str) -> None:
+        self.preset = name
+
+    # -- outputs ---------------------------------------------------------------------------
+    def current_image(self) -> Image.Image | None:
+        return self.sticker.pil if self.sticker is not None else None
+
+    def save(self, target: Path | None = None) -> None:
+        """Into the library (and *target*, when given); a re-opened sticker only exports."""
+        if self.sticker is None:
+            self._error("There is no sticker to save yet; drop a photo first.")
+            return
+        sticker, preset, meta = self.sticker, self.preset, dict(self.source_meta)
+        if sticker.made is None:
+            if target is None:
+                self.message.emit("info", "This sticker is already in the library.")
+            else:
+                self.export_image(sticker.pil, preset, target)
+            return
+        self._set_busy("Saving…")
+        self.stepChanged.emit("save")
+
+        def work(task: Task):
+            t0 = time.perf_counter()
+            entry = self.maker().save(sticker.made, preset, meta)
+            written = _write_export(sticker.made.encoded, target) if target else None
+            return entry, written, (time.perf_counter() - t0) * 1000
+
+        def done(result) -> None:
+            entry, written, ms = result
+            self.timings = dict(sticker.made.timings.stages)
+            self.timings["save"] = ms
+            self.timingsChanged.emit(self.timings)
+            self.saved.emit(entry, written)
+            self.libraryChanged.emit()
+            where = f" and to {written.name}" if written else ""
+            note = f" ({written.note})" if written and written.note else ""
+            self.message.emit("success", f"Saved “{entry.title or entry.path.stem}” to the library{where}.{note}")
+
+        self._submit(work, "save", done)
+
+    def export_image(self, image: Image.Image, preset: str, target: Path,
+                     on_done: Callable[[Path], None] | None = None) -> None:
+        """Encode *image* for *preset* and write it to *target* (no library entry)."""
+        def work(task: Task):
+            from ..sticker.presets import encode_sticker
+
+            return _write_export(encode_sticker(image, preset), target)
+
+        def done(written) -> None:
+            note = f" {written.note}" if written.note else ""
+            self.message.emit("success", f"Exported {written.name} for {preset}.{note}")
+            if on_done:
+                on_done(written)
+
+        self._submit(work, "export", done)
+
+    def export_entry(self, entry, preset: str, target: Path) -> None:
+        """Re-export a library sticker from its full-size master."""
+        def work(task: Task):
+            return _read_library_image(entry)
+
+        self._submit(work, "export", lambda image: self.export_image(image, preset, target))
+
+    def copy(self, image: Image.Image | None = None) -> None:
+        """Put the sticker on the clipboard as PNG with transparency."""
+        image = image if image is not None else self.current_image()
+        if image is None:
+            self._error("There is no sticker to copy yet; drop a photo first.")
+            return
+        self._submit(lambda task: share_png(image), "copy", self._set_clipboard)
+
+    def copy_entry(self, entry) -> None:
+        self._submit(lambda task: share_png(_read_library_image(entry)), "copy", self._set_clipboard)
+
+    def _set_clipboard(self, png: bytes) -> None:
+        mime = QMimeData()
+        mime.setData("image/png", png)
+        mime.setImageData(QImage.fromData(png, "PNG"))
+        QGuiApplication.clipboard().setMimeData(mime)
+        self.copied.emit()
+        self.message.emit("success", "Copied the sticker with its transparency; paste it into a chat.")
+
+    def drag_file(self) -> Path:
+        """Encode the sticker for the current preset into a temp file to drag out (GUI thread)."""
+        from ..library import slugify
+        from ..sticker.presets import encode_sticker
+
+        image = self.current_image()
+        if image is None:
+            raise ExportError("There is no sticker to drag yet.")
+        enc = encode_sticker(image, self.preset)
+        folder = self.app.paths.cache / "drag"
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*"):  # only the last dragged file is kept
+            old.unlink(missing_ok=True)
+        path = unique_path(folder, slugify(self.style.caption or self.source_label or "sticker"), enc.extension)
+        atomic_write_bytes(path, enc.data)
+        return path
+
+    # -- batch, generation -----------------------------------------------------------------
+    def run_batch(self, paths: list[Path]) -> None:
+        """Make and save a sticker for each file with the current style; bad files are skipped."""
+        self._cancel_long()
+        self._generation += 1
+        gen, n = self._generation, len(paths)
+        style, engine, preset = self.style, self.engine, self.preset
+        self._set_busy(f"Making {n} stickers…")
+        self.stepChanged.emit("analyse")
+
+        def work(task: Task):
+            maker = self.maker()
+            eng = resolve_engine(engine, maker.pipeline)
+            failures = []
+            for i, path in enumerate(paths):
+                task.check_cancel()
+                task.report(i / n, f"Sticker {i + 1} of {n}: {path.name}")
+                try:
+                    analysis = maker.pipeline.analyse(path, eng)
+                    made = maker.compose(analysis, style, "auto")
+                    maker.save(made, preset, {"source_name": path.name, "source_path": str(path.resolve())})
+                    photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
+                                      subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
+                    sticker = StickerView(to_qimage(made.image), made.image, made, indices=made.cutout.indices)
+                    task.emit_partial(BatchItem(path, None, photo, sticker))
+                except StickerStudioError as exc:
+                    failures.append(f"{path.name}: {exc}")
+                    task.emit_partial(BatchItem(path, str(exc)))
+            task.report(1.0, "Batch finished")
+            return failures
+
+        def partial(item: BatchItem) -> None:
+            if gen != self._generation or item.sticker is None:
+                return
+            self.analyse_runs += 1
+            self.photo = item.photo
+            self.source, self.source_label = item.path, item.path.name
+            self.source_meta = {"source_name": item.path.name, "source_path": str(item.path.resolve())}
+            self.selection = "auto"
+            self.photoChanged.emit(item.photo)
+            self._show_sticker(item.sticker)
+            self.libraryChanged.emit()
+
+        def done(failures: list[str]) -> None:
+            ok = n - len(failures)
+            if failures:
+                shown = "; ".join(failures[:3]) + (f"; and {len(failures) - 3} more" if len(failures) > 3 else "")
+                self._error(f"Saved {ok} of {n} stickers to the library; {len(failures)} failed ({shown}).")
+            else:
+                self.message.emit("success", f"Saved all {n} stickers to the library.")
+            self.libraryChanged.emit()
+
+        def cancelled() -> None:
+            self.message.emit("info", "The batch was cancelled; stickers made so far are in the library.")
+            self.libraryChanged.emit()
+            self._maybe_idle()
+
+        self._long_task = self._submit(work, "batch", done, on_partial=partial,
+                                       on_progress=lambda f, t: self.progressChanged.emit(f, t),
+                                       on_cancelled=cancelled)
+
+    def generate(self, prompt: str) -> None:
+        """Text → image with the configured providers, then into the editor."""
+        self._cancel_long()
+        settings = self.settings
+        self._set_busy("Generating an image…")
+
+        def work(task: Task):
+            try:
+                from ..genai import chain
+            except ImportError as exc:
+                raise GenerationError("Text-to-image is not available: the genai component could not "
+                                      f"be loaded ({exc}).") from None
+            missing = chain.describe_missing_configuration(settings)
+            if missing:
+                raise GenerationError(f"{missing} Open Settings (Ctrl+,) to add one.")
+            result = chain.generate(prompt, settings, cancel=task.cancel_event,
+                                    progress=lambda label: task.report(-1, f"Asking {label}…"))
+            fmt = result.mime.split("/")[-1].replace("jpeg", "jpg")
+            self.library.add(kind="generated", data=result.data, fmt=fmt, width=result.width,
+                             height=result.height, title=prompt,
+                             meta={"provider": result.provider, "prompt": prompt, "seed": result.seed})
+            return result
+
+        def done(result) -> None:
+            self.message.emit("info", f"Generated by {result.provider}.")
+            self.load(result.data, prompt[:40], {"source_name": "generated", "prompt": prompt,
+                                                 "provider": result.provider, "seed": result.seed})
+
+        def cancelled() -> None:
+            self.message.emit("info", "Generation cancelled.")
+            self._maybe_idle()
+
+        self._long_task = self._submit(work, "generate", done, on_cancelled=cancelled,
+                                       on_progress=lambda f, t: self.progressChanged.emit(f, t))
+
+    def cancel(self) -> None:
+        """Stop the long job; an analysis in flight is abandoned (its result is dropped)."""
+        was_loading = bool(self.runner.active("analyse"))
+        self._cancel_long()
+        if was_loading:
+            self._generation += 1
+            self._load_task.cancel()
+            self.message.emit("info", "Cancelled.")
+        self._maybe_idle()
+
+    def _cancel_long(self) -> None:
+        if self._long_task is not None and self._long_task.running:
+            self._long_task.cancel()
+
+    # -- library ------------------------------------------------------------------------------
+    def reopen(self, entry) -> None:
+        """Back into the editor: from its photo when that still exists, else as a finished image."""
+        meta = entry.meta or {}
+        try:
+            style = StickerStyle(caption=meta.get("caption", entry.title or ""),
+                                 font=meta.get("font", self.style.font),
+                                 text_color=meta.get("text_color", self.style.text_color),
+                                 stroke_color=meta.get("stroke_color", self.style.stroke_color),
+                                 position=meta.get("position", self.style.position),
+                                 outline_px=int(meta.get("outline_px", self.style.outline_px)),
+                                 shadow=bool(meta.get("shadow", self.style.shadow))).validate()
+        except (StickerStudioError, TypeError, ValueError):
+            style = self.style
+        self.style = style
+        if meta.get("preset"):
+            self.preset = meta["preset"]
+        self.styleRestored.emit(style)
+        source = meta.get("source_path")
+        if source and Path(source).is_file():
+            subjects = meta.get("subjects")
+            self.load(Path(source), Path(source).name,
+                      {"source_name": Path(source).name, "source_path": source},
+                      selection=subjects if isinstance(subjects, list) and subjects else "auto")
+            return
+        self._generation += 1
+        gen = self._generation
+        self._set_busy("Opening…")
+
+        def done(image: Image.Image) -> None:
+            if gen != self._generation:
+                return
+            self.source, self.source_label, self.source_meta = None, entry.title, {}
+            self.photo = None
+            self.photoChanged.emit(None)
+            self._static_hint_shown = False
+            self.timings = {}
+            self.timingsChanged.emit({})
+            self._show_sticker(StickerView(to_qimage(image), image, None, entry))
+
+        self._submit(lambda task: _read_library_image(entry), "analyse", done)
+
+    def delete_entry(self, entry) -> None:
+        self.library.delete(entry.id)
+        self.libraryChanged.emit()
+
+    def undelete_entry(self, entry_id: int) -> None:
+        self.library.undelete(entry_id)
+        self.libraryChanged.emit()
+
+    # -- models and lifetime ------------------------------------------------------------------
+    def warm_up(self, preload: bool = True) -> None:
+        """Build the pipeline (and load the default model) in the background after start-up."""
+        def work(task: Task):
+            maker = self.maker()
+            if preload:
+                from ..engine.pipeline import SALIENT_DEFAULT
+
+                try:
+                    maker.pipeline.salient(SALIENT_DEFAULT)
+                except StickerStudioError as exc:
+                    log.info("preloading %s skipped: %s", SALIENT_DEFAULT, exc)
+            return maker.pipeline.model_versions()
+
+        self.runner.submit(work, kind="warmup", on_done=self.modelsChanged.emit,
+                           on_failed=lambda text: self.message.emit("error", text))
+
+    def refresh_models(self) -> None:
+        self.runner.submit(lambda task: self.maker().pipeline.model_versions(), kind="models",
+                           on_done=self.modelsChanged.emit)
+
+    def shutdown(self, wait_ms: int = 5000) -> None:
+        self.runner.shutdown(wait_ms)
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    note: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def _write_export(encoded, target: Path) -> Written:
+    """Write encoded bytes, fixing the suffix when the preset chose another format."""
+    target = Path(target)
+    note = ""
+    if target.suffix.lower() != encoded.extension:
+        fixed = target.with_suffix(encoded.extension)
+        if target.suffix:
+            note = f"saved as {fixed.name} because the preset writes {encoded.format}"
+        target = fixed
+    if target.is_dir():
+        raise ExportError(f"{target} is a folder; choose a file name.")
+    try:
+        atomic_write_bytes(target, encoded.data)
+    except OSError as exc:
+        raise ExportError(f"Could not write {target}: {exc.strerror or exc}.") from None
+    return Written(target, note)
+
+
+def _read_library_image(entry) -> Image.Image:
+    from ..imaging import load_image
+
+    path = entry.master if entry.master and entry.master.is_file() else entry.path
+    return load_image(path, name=path.name)
+
+
+def share_png(image: Image.Image) -> bytes:
+    """PNG for the clipboard and drag-out: at most SHARE_SIDE px, alpha kept."""
+    from ..sticker.presets import Preset, encode_sticker
+
+    share = Preset("share", "Clipboard PNG", "max", SHARE_SIDE, ("PNG",), None)
+    return encode_sticker(image, share).data
+

@@ -55,9 +55,8 @@ def instances_from_saliency(sal: np.ndarray, threshold: float = 0.5) -> list[Ins
     out = []
     for label in keep:
         x, y, w, h, _ = stats[label]
+        # Specks below MIN_COMPONENT_SHARE are dropped; the grown region keeps the soft edge.
         region = cv2.dilate((labels == label).astype(np.uint8), kernel) > 0
-        if len(keep) == 1:
-            region = np.ones_like(region)
         mask = np.where(region, sal, 0.0).astype(np.float32)
         score = float(sal[labels == label].mean())
         out.append(Instance(box=(float(x), float(y), float(x + w), float(y + h)), score=score,

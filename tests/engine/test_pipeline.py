@@ -144,3 +144,13 @@ def test_a_promoted_model_is_picked_up_without_restart(tmp_path, yolo_onnx, phot
     assert p.analyse(photos[1], "yolo").engine == "yolo_normal"
     (d / "current.json").write_text("{broken")  # a torn pointer falls back to the bundled file
     assert p.model_versions()["yolo_normal"] == "1"
+
+
+def test_salient_specks_are_not_part_of_the_subject():
+    from stickerstudio_desktop.engine.salient import instances_from_saliency
+
+    sal = np.zeros((200, 200), np.float32)
+    sal[50:150, 50:150] = 1.0
+    sal[5:8, 5:8] = 0.9  # a speck: 9 px against 10,000
+    (inst,) = instances_from_saliency(sal)
+    assert inst.mask[6, 6] == 0 and inst.mask[100, 100] == 1.0

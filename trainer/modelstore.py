@@ -83,7 +83,7 @@ class ModelStore:
         return ckpt if ckpt.is_file() else None
 
     def _switch(self, name: str, data: dict[str, Any]) -> None:
-        pause_point("promote:switch", self.paths.trainer)
+        pause_point("promote-switch", self.paths.trainer)
         atomic_write_bytes(self.pointer(name), json.dumps(data, indent=2).encode())
 
     def promote(self, name: str, onnx: Path, *, checkpoint: Path | None = None,
@@ -95,7 +95,7 @@ class ModelStore:
         if checkpoint is not None:
             _copy_durably(checkpoint, self.checkpoint(name, version))
         _copy_durably(onnx, self.root(name) / f"{version}.onnx")
-        pause_point("promote:copied", self.paths.trainer)
+        pause_point("promote-copied", self.paths.trainer)
         data = {"file": f"{version}.onnx", "version": version,
                 "previous": previous["version"] if previous else None,
                 "promoted_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), **(meta or {})}

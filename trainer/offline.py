@@ -27,6 +27,7 @@ def prepare_ultralytics(trainer_dir: Path) -> None:
     os.environ["YOLO_OFFLINE"] = "1"
     os.environ["YOLO_AUTOINSTALL"] = "False"
     os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+    os.environ.setdefault("YOLO_VERBOSE", "False")  # its logger writes to stdout
     import ultralytics
     from ultralytics.utils import USER_CONFIG_DIR
 

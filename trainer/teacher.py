@@ -47,7 +47,7 @@ def detectron2_available() -> bool:
     return importlib.util.find_spec("detectron2") is not None
 
 
-def _finish(rgb: np.ndarray, masks: list[np.ndarray], scores: list[float], min_area_px: float) -> Label:
+def _finish(shape: tuple[int, ...], masks: list[np.ndarray], scores: list[float], min_area_px: float) -> Label:
     polys, kept = [], []
     for m, s in zip(masks, scores):
         found = mask_to_polygons(m, min_area=min_area_px)
@@ -55,7 +55,7 @@ def _finish(rgb: np.ndarray, masks: list[np.ndarray], scores: list[float], min_a
         kept += [s] * len(found)
     if not polys:
         raise TeacherError("The teacher found no confident subject.")
-    return Label(polygons=polys, scores=kept, mask=polygons_to_mask(polys, rgb.shape[:2]))
+    return Label(polygons=polys, scores=kept, mask=polygons_to_mask(polys, tuple(shape[:2])))
 
 
 class SalientTeacher:
@@ -70,24 +70,29 @@ class SalientTeacher:
         self.min_area = min_area
 
     def label(self, rgb: np.ndarray) -> Label:
-        sal = self.segmenter.saliency(rgb)
-        fg = sal >= self.threshold
-        if not fg.any():
-            raise TeacherError("The teacher found no subject.")
-        unsure = ((sal > UNSURE[0]) & (sal < UNSURE[1])).sum() / max(1, int(fg.sum()))
-        if unsure > MAX_UNSURE_SHARE:
-            raise TeacherError(f"The teacher is unsure about this image ({unsure:.0%} of the subject is ambiguous).")
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
-        min_px = self.min_area * sal.size
-        areas = stats[1:, cv2.CC_STAT_AREA]
-        sums = np.bincount(labels.ravel(), weights=sal.ravel(), minlength=n)[1:]
-        means = sums / np.maximum(areas, 1)
-        masks, scores = [], []
-        for comp in np.argsort(-areas):
-            if areas[comp] >= min_px and means[comp] >= self.min_confidence:
-                masks.append(labels == comp + 1)
-                scores.append(float(means[comp]))
-        return _finish(rgb, masks, scores, min_px)
+        return label_from_saliency(self.segmenter.saliency(rgb), threshold=self.threshold,
+                                   min_confidence=self.min_confidence, min_area=self.min_area)
+
+
+def label_from_saliency(sal: np.ndarray, *, threshold: float = 0.5, min_confidence: float = 0.6,
+                        min_area: float = 0.005) -> Label:
+    """Confident components of a saliency map as polygons; TeacherError when none is trustworthy."""
+    fg = sal >= threshold
+    if not fg.any():
+        raise TeacherError("The teacher found no subject.")
+    unsure = ((sal > UNSURE[0]) & (sal < UNSURE[1])).sum() / max(1, int(fg.sum()))
+    if unsure > MAX_UNSURE_SHARE:
+        raise TeacherError(f"The teacher is unsure about this image ({unsure:.0%} of the subject is ambiguous).")
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(fg.astype(np.uint8), connectivity=8)
+    min_px = min_area * sal.size
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    means = np.bincount(labels.ravel(), weights=sal.ravel(), minlength=n)[1:] / np.maximum(areas, 1)
+    masks, scores = [], []
+    for comp in np.argsort(-areas):
+        if areas[comp] >= min_px and means[comp] >= min_confidence:
+            masks.append(labels == comp + 1)
+            scores.append(float(means[comp]))
+    return _finish(sal.shape, masks, scores, min_px)
 
 
 class Detectron2Teacher:
@@ -114,7 +119,7 @@ class Detectron2Teacher:
         out = self.predictor(np.ascontiguousarray(rgb[..., ::-1]))["instances"].to("cpu")
         masks = [m.numpy() for m in out.pred_masks]
         scores = [float(s) for s in out.scores]
-        return _finish(rgb, masks, scores, self.min_area * rgb.shape[0] * rgb.shape[1])
+        return _finish(rgb.shape, masks, scores, self.min_area * rgb.shape[0] * rgb.shape[1])
 
 
 def choose_teacher(choice: str, pipeline, *, trainer_dir: Path, threshold: float, min_confidence: float,

@@ -22,7 +22,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
-from ..errors import ExportError, GenerationError, StickerStudioError
+from ..errors import ExportError, GenerationError, ImageLoadError, StickerStudioError
 from ..files import atomic_write_bytes, unique_path
 from ..sticker.compose import StickerStyle
 from .outlines import SubjectOutline, subject_outlines
@@ -255,7 +255,13 @@ class EditorController(QObject):
 
         def work(task: Task):
             maker = self.maker()
-            analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline))
+            try:
+                analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline))
+            except ImageLoadError as exc:
+                if not isinstance(source, bytes):
+                    raise  # the pipeline already named the file
+                text = str(exc)
+                raise ImageLoadError(f"{label} could not be opened: {text[:1].lower()}{text[1:]}") from None
             task.check_cancel()
             photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
                               subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
@@ -264,10 +270,11 @@ class EditorController(QObject):
                 sticker, error = self._compose_now(analysis, style, selection), None
             except StickerStudioError as exc:
                 sticker, error = None, str(exc)
-            return gen, photo, sticker, style, error
+            return gen, photo, sticker, style, error, maker.pipeline.model_versions()
 
         def done(result) -> None:
-            rgen, photo, sticker, used_style, error = result
+            rgen, photo, sticker, used_style, error, versions = result
+            self.modelsChanged.emit(versions)
             if rgen != self._generation:
                 return
             self.analyse_runs += 1

@@ -93,6 +93,7 @@ QToolTip {{ background: {t.surface}; color: {t.text}; border: 1px solid {t.borde
 QFrame#Card {{ background: {t.surface}; border: 1px solid {t.border}; border-radius: 14px; }}
 QLabel#SectionTitle {{ color: {t.muted}; font-weight: 600; font-size: 11px; }}
 QLabel#Muted, QLabel#Timing {{ color: {t.muted}; }}
+QLabel#Error {{ color: {t.danger}; }}
 QLabel#Title {{ font-size: 20px; font-weight: 700; }}
 QLabel#Subtitle {{ color: {t.muted}; font-size: 13px; }}
 QPushButton, QToolButton#Soft {{ background: {t.surface}; border: 1px solid {t.border};

@@ -14,7 +14,7 @@ import logging
 import threading
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 
 from ..errors import StickerStudioError
 
@@ -34,12 +34,14 @@ class TaskSignals(QObject):
     finished = Signal()
 
 
-class Task(QRunnable):
-    """Runs ``fn(task)`` on a pool thread."""
+class Task:
+    """Runs ``fn(task)`` on a pool thread.
+
+    A plain object handed to ``QThreadPool.start`` as a callable, so Qt owns
+    no Python object and nothing is deleted while a thread still uses it.
+    """
 
     def __init__(self, fn: Callable[["Task"], Any], kind: str = "") -> None:
-        super().__init__()
-        self.setAutoDelete(False)  # the TaskRunner keeps the Python object alive
         self.fn = fn
         self.kind = kind
         self.cancel_event = threading.Event()
@@ -61,7 +63,7 @@ class Task(QRunnable):
     def cancelled(self) -> bool:
         return self.cancel_event.is_set()
 
-    def run(self) -> None:  # noqa: D401 - Qt override
+    def run(self) -> None:
         try:
             result = self.fn(self)
         except TaskCancelled:
@@ -127,7 +129,7 @@ class TaskRunner(QObject):
         self._tasks.add(task)
         if self._closed:
             task.cancel()
-        self.pool.start(task)
+        self.pool.start(task.run)
         return task
 
     def _guard(self, slot: Callable) -> Callable:

@@ -43,7 +43,7 @@ RECIPES = {
     "photo_studio": ("normal", 0.27),
     "photo_whole": ("normal", 0.35),
 }
-DEFAULT_COUNTS = {"train": 1400, "val": 300, "test": 400}  # per style
+DEFAULT_COUNTS = {"train": 2000, "val": 300, "test": 400}  # per style
 CANVAS = CompositeConfig(long_side=(224, 640))
 CARTOON_ORIGINS = ("tuxpaint", "kenney", "noto-emoji")
 
@@ -149,10 +149,10 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
                        "normal", [s.id for s in fgs])
         return comp.image, comp.sources
     if recipe == "stylized_stamp":
-        fgs = [_pick(rng, pools.stamps) for _ in range(_n_subjects(rng))]
+        fgs = [_pick(rng, pools.stamps) for _ in range(int(rng.choice([1, 1, 2])))]
         looks = [cartoonize_rgba(_rgba(s), rng) for s in fgs]
         bg = bgs.synthetic if rng.random() < 0.7 else _graphic_background(pools, rng)[0]
-        comp = compose(looks, bg, rng, _cfg(outline=0.3), "animated", [s.id for s in fgs])
+        comp = compose(looks, bg, rng, _cfg(outline=0.3, scale=(0.6, 1.0)), "animated", [s.id for s in fgs])
         return comp.image, comp.sources
     raise ValueError(f"unknown recipe {recipe!r}")
 

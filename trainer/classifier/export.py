@@ -8,13 +8,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from .model import CONTRACT, StyleNet
+from torch import nn
+
+from .model import CONTRACT
 
 OPSET = 17
 
 
-def export_onnx(model: StyleNet, target: Path) -> Path:
-    """Fixed 1×3×H×W float32 input "input", output "logits" [1, 2]."""
+def export_onnx(model: nn.Module, target: Path, output: str = "logits") -> Path:
+    """Fixed 1×3×H×W float32 input "input"; one output (the style net's is "logits" [1, 2])."""
     h, w = CONTRACT.size
     model = model.eval()
     dummy = torch.zeros(1, 3, h, w)
@@ -23,7 +25,7 @@ def export_onnx(model: StyleNet, target: Path) -> Path:
     tmp = target.with_suffix(".onnx.part")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        torch.onnx.export(model, (dummy,), str(tmp), input_names=["input"], output_names=["logits"],
+        torch.onnx.export(model, (dummy,), str(tmp), input_names=["input"], output_names=[output],
                           opset_version=OPSET, do_constant_folding=True, dynamo=False)
     import onnx
 
@@ -36,7 +38,7 @@ def export_onnx(model: StyleNet, target: Path) -> Path:
     return target
 
 
-def max_difference(model: StyleNet, onnx_path: Path, x: np.ndarray) -> float:
+def max_difference(model: nn.Module, onnx_path: Path, x: np.ndarray) -> float:
     """Largest |torch - onnxruntime| logit difference on the batch *x* (N×3×H×W)."""
     import onnxruntime as ort
 

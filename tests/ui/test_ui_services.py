@@ -1,0 +1,110 @@
+"""Preferences, settings dialog, metrics server and the --screenshot command line."""
+
+from __future__ import annotations
+
+import socket
+import urllib.request
+
+from PIL import Image
+
+from stickerstudio_desktop.ui.qt_settings import INI_NAME
+from tests.conftest import SAMPLES
+from tests.ui.test_ui_tray import RecordingScheduler
+
+
+def test_choices_are_remembered_in_qsettings_under_home(qtbot, make_window, cli_app):
+    win = make_window()
+    win.controls.preset.setCurrentIndex(win.controls.preset.findData("telegram"))
+    win.controls.outline.setValue(12)
+    ini = cli_app.paths.config / INI_NAME
+    assert ini.is_file()  # under STICKERSTUDIO_HOME, never the real user config
+    text = ini.read_text()
+    assert "preset=telegram" in text and "outline_px=12" in text
+    win.shutdown()
+
+    again = make_window()
+    assert again.controller.preset == "telegram"
+    assert again.controls.outline.value() == 12
+    assert again.controls.preset.currentData() == "telegram"
+
+
+def test_environment_beats_remembered_choice(qtbot, make_window, cli_app, monkeypatch):
+    win = make_window()
+    win.controls.engine.setCurrentIndex(win.controls.engine.findData("quality"))
+    win.shutdown()
+    monkeypatch.setenv("STICKERSTUDIO_ENGINE", "u2netp")
+    cli_app.settings.engine = "u2netp"  # what load_settings gives with that variable
+    again = make_window()
+    assert again.controller.engine == "fast"
+
+
+def test_settings_dialog_applies_and_validates(qtbot, window):
+    from stickerstudio_desktop.ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(window.settings, window.paths, window)
+    qtbot.addWidget(dlg)
+    dlg.preset.setCurrentIndex(dlg.preset.findData("signal"))
+    dlg.port.setValue(9999)
+    dlg.nightly.setChecked(False)
+    dlg.time.setTime(dlg.time.time().fromString("04:30", "HH:mm"))
+    for row in dlg.key_rows:  # no keyring here: the rows say so instead of failing
+        assert row.status.text()
+    dlg.accept()
+    assert dlg.result() == dlg.DialogCode.Accepted
+    window.apply_settings(dlg.result_settings)
+    s = window.settings
+    assert (s.preset, s.metrics_port, s.nightly_enabled, s.nightly_time) == ("signal", 9999, False, "04:30")
+    assert "Settings saved" in window.message_bar.text_label.text()
+
+
+def test_settings_dialog_keeps_keys_out_of_settings(qtbot, window):
+    from stickerstudio_desktop.ui.settings_dialog import SettingsDialog
+
+    dlg = SettingsDialog(window.settings, window.paths, window)
+    qtbot.addWidget(dlg)
+    dlg.key_rows[0].edit.setText("sk-test-123")
+    dlg.accept()  # the "fail" keyring cannot store it: the dialog explains and stays open
+    assert dlg.result_settings is None
+    assert not dlg.error.isHidden() and "keyring" in dlg.error.text()
+    ini = window.paths.config / INI_NAME
+    assert not ini.exists() or "sk-test-123" not in ini.read_text()
+
+
+def _busy_port() -> socket.socket:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    return s
+
+
+def test_metrics_server_starts_and_busy_port_is_reported(qtbot, make_window, cli_app):
+    blocker = _busy_port()
+    try:
+        cli_app.settings.metrics_port = blocker.getsockname()[1]
+        win = make_window(services=True, training_factory=RecordingScheduler)
+        qtbot.waitUntil(lambda: win.metrics_label.text() == "Metrics: off", timeout=10_000)
+        assert "in use" in win.metrics_label.toolTip()
+        assert "in use" in win.statusBar().currentMessage()
+    finally:
+        blocker.close()
+
+    free = _busy_port()
+    port = free.getsockname()[1]
+    free.close()
+    win.apply_settings_port = None
+    win.settings.metrics_port = port
+    win.start_services_metrics_only()
+    qtbot.waitUntil(lambda: win.metrics.running, timeout=10_000)
+    with urllib.request.urlopen(win.metrics.url, timeout=5) as resp:
+        assert b"stickerstudio_stage_seconds" in resp.read()
+    assert win.tray.metrics_url() == f"http://127.0.0.1:{port}/metrics"
+
+
+def test_screenshot_from_command_line(tmp_path, qapp):
+    from stickerstudio_desktop.cli import main
+
+    out = tmp_path / "shot.png"
+    code = main(["gui", str(SAMPLES / "chelsea.jpg"), "--caption", "Hello", "--screenshot", str(out)])
+    assert code == 0
+    with Image.open(out) as im:
+        assert im.width >= 1000 and im.height >= 600

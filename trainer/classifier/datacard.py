@@ -1,0 +1,118 @@
+"""The style classifier's section of docs/data-card.md, generated from the build."""
+
+from __future__ import annotations
+
+import collections
+
+from trainer.data.catalog import (TUX_FLAT_CARTOON, TUX_FLAT_PHOTO, TUX_OVERRIDES, Catalog)
+from trainer.data.splits import FRACTIONS
+
+from .dataset import RECIPES
+
+SPLITS = ("train", "val", "test")
+
+
+def section(catalog: Catalog, samples, recipe_counts, used, metrics, versions, seed, elapsed, command, origins) -> str:
+    by_origin = collections.Counter()
+    for s in catalog.all():
+        by_origin[(s.origin, s.role, s.style, s.split(seed))] += 1
+    out = [
+        "## Style classifier (animated vs normal)",
+        "",
+        "Built by `trainer/classifier/` from the sources below; every number here is written by the build.",
+        "",
+        f"Rebuild (fetches sources, builds data, trains, exports, evaluates, updates `models/manifest.json`, "
+        f"`tests/data/style_eval/` and this section): `{command}` — took {elapsed:.0f} s last time on 2 CPU cores.",
+        "Raw sources alone: `scripts/fetch_training_sources.sh` (into `.cache/sources/`, gitignored).",
+        "",
+        "### What the labels mean",
+        "",
+        "Each training image is a whole picture of one style.",
+        "",
+        "- **animated**: cartoons, clip-art, emoji, game sprites, line art and illustrations, on plain, gradient or",
+        "  illustrated backgrounds; illustrated wallpapers and CGI-cartoon frames; photos, photo composites and",
+        "  photo cut-outs turned into drawings (`trainer/data/stylize.py`: OpenCV stylisation, edge-preserving",
+        "  filter + k-means colour quantisation + ink edges, bilateral posterisation + edges, pencil sketch).",
+        "- **normal**: real photographs: photo cut-outs on photo backgrounds or on plain/gradient studio",
+        "  backgrounds, and crops of whole photos (10 % greyscale).",
+        "",
+        "Decision for mixed images: a cartoon pasted on a photo is not generated (ambiguous); plain/gradient",
+        "backgrounds, soft blurred backgrounds and white sticker outlines occur in both styles, and the same photos",
+        "appear raw (normal) and stylised (animated), so neither background, outline nor source is a shortcut.",
+        "",
+        "### Sources and licences",
+        "",
+        "| Source | Where | Licence | Committed anywhere? | Items (train/val/test) |",
+        "|---|---|---|---|---|",
+    ]
+    for key, o in origins.items():
+        items = collections.Counter()
+        for (origin, role, style, split), n in by_origin.items():
+            if origin == key:
+                items[split] += n
+        if not items:
+            continue
+        committed = "yes: eval sample" if o.redistributable and key in ("kenney", "noto-emoji", "skimage", "matplotlib") \
+            else "no (training only)"
+        out.append(f"| {o.name} | {o.where} | {o.licence} | {committed} | "
+                   f"{items['train']}/{items['val']}/{items['test']} |")
+    out += [
+        "",
+        "Package versions used: " + ", ".join(f"`{k}` {v}" for k, v in sorted(versions.items())) + ".",
+        "",
+        "Roles and styles of the items (after labelling):",
+        "",
+        "| Role | Style | train | val | test |",
+        "|---|---|---|---|---|",
+    ]
+    roles = collections.Counter()
+    for (origin, role, style, split), n in by_origin.items():
+        roles[(role, style, split)] += n
+    for role, style in sorted({(r, s) for r, s, _ in roles}):
+        out.append(f"| {role} | {style} | " + " | ".join(str(roles[(role, style, sp)]) for sp in SPLITS) + " |")
+    out += [
+        "",
+        "Tux Paint stamps mix photos and cartoons in the same folders. SVG stamps and `cartoon` folders are",
+        f"cartoons; for PNG stamps the share of flat pixels (Sobel magnitude < 4 inside the opaque area) decides:",
+        f"< {TUX_FLAT_PHOTO} photo, ≥ {TUX_FLAT_CARTOON} cartoon. Stamps in between, and those a person judged wrong",
+        f"on contact sheets of every stamp, are set by hand in `TUX_OVERRIDES` ({len(TUX_OVERRIDES)} entries,",
+        "ambiguous paintings/renders excluded); letters are left out, stamps under 64 px too.",
+        "",
+        "### Splits",
+        "",
+        f"Each source file (or group of near-duplicates: mirrored stamps, frames of one animation, one video) goes to",
+        f"train/val/test by a hash of its id and seed {seed} "
+        f"({', '.join(f'{k} {int(v * 100)} %' for k, v in FRACTIONS.items())}); every image inherits the split of",
+        "all its sources, so val and test share no foreground, photo or background file with training. The",
+        "public-domain photos of the committed eval sample are forced into test.",
+        "",
+        "### Images per recipe",
+        "",
+        "| Recipe | Style | train | val | test |",
+        "|---|---|---|---|---|",
+    ]
+    for recipe, (style, _) in RECIPES.items():
+        out.append(f"| {recipe} | {style} | " + " | ".join(str(recipe_counts[(sp, recipe)]) for sp in SPLITS) + " |")
+    totals = collections.Counter((s.split, s.style) for s in samples)
+    out.append("| **total** | animated / normal | " + " | ".join(
+        f"{totals[(sp, 'animated')]} / {totals[(sp, 'normal')]}" for sp in SPLITS) + " |")
+    out += ["", "Training also uses a mirrored copy of each train image (features only).", ""]
+    t, e, lat = metrics["test"], metrics["eval_sample"], metrics["latency"]
+    m = t["confusion"]["matrix"]
+    me = e["confusion"]["matrix"]
+    out += [
+        "### Results (measured on the exported ONNX through the engine)",
+        "",
+        f"- Test split: **{t['accuracy'] * 100:.2f} %** of {t['n']} images.",
+        f"  Confusion (rows true, columns predicted; animated, normal): [[{m[0][0]}, {m[0][1]}], [{m[1][0]}, {m[1][1]}]].",
+        "  Per recipe: " + ", ".join(f"{r} {a * 100:.1f} %" for r, a in t["per_recipe"].items()) + ".",
+        f"- Committed eval sample `tests/data/style_eval/`: **{e['accuracy'] * 100:.2f} %** of {e['n']} images; "
+        f"confusion [[{me[0][0]}, {me[0][1]}], [{me[1][0]}, {me[1][1]}]].",
+        f"- Latency on {lat['cpu']}: `classify` p50 {lat['classify_p50_ms']} ms (p90 {lat['classify_p90_ms']} ms) on a "
+        f"{lat['input']} photo, model alone p50 {lat['model_p50_ms']} ms.",
+        "- Reference: the original project's MobileNetV2 scored 92.2 % (ResNet-50 95.5 %) on its own 485-image set.",
+        "",
+        "Known limits: the photo pool is small (tens of source photos, few portraits); stylised crops of",
+        "featureless regions (sky, blur) are genuinely ambiguous; 3-D renders and paintings are labelled animated.",
+    ]
+    return "\n".join(out)

@@ -1,0 +1,228 @@
+"""``stickerstudio-train``: run-once, schedule, status, eval, rollback.
+
+Exit codes: 0 done (a rejected challenger is a normal outcome), 1 the run
+or command failed, 2 usage error, 3 another run holds the lock. ``--json``
+prints exactly one JSON object on stdout; library chatter goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import signal
+import sys
+import threading
+from typing import Any, Sequence
+
+from stickerstudio_desktop.config.paths import HOME_ENV, app_paths
+from stickerstudio_desktop.config.settings import load_settings, parse_hhmm
+from stickerstudio_desktop.errors import ConfigError, StickerStudioError
+
+from .lock import TrainerBusy
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+log = logging.getLogger("stickerstudio.train")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--home", metavar="DIR", help=f"keep all per-user state under DIR (same as {HOME_ENV})")
+    common.add_argument("--debug", action="store_true", help="show tracebacks and library logs")
+    common.add_argument("--json", action="store_true", help="print one JSON object")
+    parser = argparse.ArgumentParser(prog="stickerstudio-train",
+                                     description="Improve Sticker Studio's segmentation models from new images.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    ro = sub.add_parser("run-once", parents=[common], help="collect, label, fine-tune, gate and maybe promote")
+    ro.add_argument("--source", action="append", metavar="SPEC",
+                    help="folder:DIR, pinterest:QUERY_OR_BOARD_URL or stickers (repeatable; default: settings)")
+    ro.add_argument("--epochs", type=int)
+    ro.add_argument("--imgsz", type=int)
+    ro.add_argument("--batch", type=int)
+    ro.add_argument("--teacher", choices=("auto", "u2net", "u2netp", "detectron2"))
+
+    sc = sub.add_parser("schedule", parents=[common], help="run nightly until stopped; serve /metrics")
+    sc.add_argument("--at", metavar="HH:MM", help="local time of the nightly run (default: settings)")
+    sc.add_argument("--metrics-port", type=int, metavar="N", help="port for /metrics on 127.0.0.1")
+
+    sub.add_parser("status", parents=[common], help="champions, datasets, last run")
+    sub.add_parser("eval", parents=[common], help="score the champions on the evaluation set")
+    rb = sub.add_parser("rollback", parents=[common], help="make the previous version the champion again")
+    rb.add_argument("--model", choices=("normal", "animated"), default="normal")
+    return parser
+
+
+def _print(args, data: dict[str, Any], human: str, out=None) -> None:
+    out = out or sys.stdout
+    if args.json:
+        out.write(json.dumps(data, default=str) + "\n")
+    else:
+        out.write(human.rstrip() + "\n")
+    out.flush()
+
+
+def _settings(paths, args):
+    from .settings import load_trainer_settings
+
+    s = load_trainer_settings(paths.trainer)
+    return s.replace(epochs=getattr(args, "epochs", None), imgsz=getattr(args, "imgsz", None),
+                     batch=getattr(args, "batch", None), teacher=getattr(args, "teacher", None))
+
+
+def _cmd_run_once(args, paths, stdout) -> int:
+    from .loop import run_cycle
+
+    settings = _settings(paths, args)
+    if args.source:
+        from .sources import parse_source
+
+        for spec in args.source:
+            parse_source(spec)
+
+    def on_event(e: dict[str, Any]) -> None:
+        if not args.json:
+            pct = f"[{e['progress']:>4.0%}] " if "progress" in e else ""
+            sys.stderr.write(f"{pct}{e['message']}\n")
+
+    result = run_cycle(paths, settings, sources=args.source, on_event=on_event, trigger="cli")
+    lines = [result.get("summary", "")]
+    added = result.get("images_added", {})
+    lines.append("Images added: " + ", ".join(f"{k} {v}" for k, v in added.items()))
+    if result.get("skipped"):
+        lines.append("Skipped: " + ", ".join(f"{k} {v}" for k, v in result["skipped"].items()))
+    if result.get("mlflow_run_id"):
+        lines.append(f"MLflow run: {result['mlflow_run_id']}")
+    lines += result.get("notes", [])
+    _print(args, result, "\n".join(lines), stdout)
+    return EXIT_FAILED if result["outcome"] == "failed" else EXIT_OK
+
+
+def _cmd_status(args, paths, stdout) -> int:
+    from .status import status
+
+    st = status(paths, _settings(paths, args))
+    lines = []
+    for name, m in st["models"].items():
+        miou = f", mIoU {m['miou']:.3f}" if m.get("miou") is not None else ""
+        lines.append(f"{name}: {m['version'] or 'none promoted'}{miou} (kept: {', '.join(m['versions']) or '-'})")
+    lines.append("Dataset: " + (", ".join(f"{s} {d}" for s, d in st["dataset"].items()) or "empty"))
+    lines.append(f"Evaluation set version: {st['eval_version']}")
+    if st["running"]:
+        lines.append(f"Running now: PID {st['running'].get('pid')} since {st['running'].get('started')}")
+    if st["last_result"]:
+        lines.append(f"Last run: {st['last_result'].get('outcome')} at {st['last_result'].get('finished')}: "
+                     f"{st['last_result'].get('summary')}")
+    _print(args, st, "\n".join(lines), stdout)
+    return EXIT_OK
+
+
+def _cmd_eval(args, paths, stdout) -> int:
+    from .status import evaluate_champions
+
+    ev = evaluate_champions(paths, _settings(paths, args))
+    lines = [f"Evaluation set version {ev['eval_version']}"]
+    for name, m in ev["models"].items():
+        score = f"mIoU {m['miou']:.3f}" if m["miou"] is not None else "not evaluated"
+        lines.append(f"{name} {m['version'] or '-'}: {score} on {m['images']} images")
+    _print(args, ev, "\n".join(lines), stdout)
+    return EXIT_OK
+
+
+def _cmd_rollback(args, paths, stdout) -> int:
+    from .loop import lock_for
+    from .modelstore import ModelStore
+    from .routing import model_name
+
+    settings = _settings(paths, args)
+    name = model_name(args.model)
+    with lock_for(paths).held():  # never switch the pointer under a running promotion
+        ptr = ModelStore(paths, settings.keep_versions).rollback(name)
+    if ptr.get("mlflow_model_version"):
+        from .tracking import Tracker
+
+        tracker = Tracker.for_paths(paths, settings.tracking_uri)
+        tracker.alias(name, "champion", str(ptr["mlflow_model_version"]))
+    _print(args, {"model": name, **ptr}, f"{name} is back at {ptr['version']} (was {ptr['rolled_back_from']}).",
+           stdout)
+    return EXIT_OK
+
+
+def _cmd_schedule(args, paths, stdout) -> int:
+    from stickerstudio_desktop.metrics import serve_metrics
+
+    from .scheduler import NightlyScheduler
+    from .telemetry import bind_host_metrics, publish_all
+
+    app = load_settings(paths.settings_file)
+    if args.at:
+        parse_hhmm(args.at)
+        app.nightly_time, app.nightly_enabled = args.at, True
+    port = args.metrics_port if args.metrics_port is not None else app.metrics_port
+    if not 1 <= port <= 65535:
+        raise ConfigError("The metrics port must be between 1 and 65535.")
+    _settings(paths, args)  # validate now, not at night
+    bind_host_metrics(paths.data)
+    from .modelstore import ModelStore
+    from .state import TrainerState
+
+    publish_all(ModelStore(paths), TrainerState(paths.trainer / "state.sqlite3"))
+    try:
+        server, _ = serve_metrics(port)
+    except OSError as exc:
+        raise ConfigError(f"Port {port} on 127.0.0.1 is not available for /metrics ({exc.strerror or exc}).") from None
+    done = threading.Event()
+
+    def on_event(e: dict[str, Any]) -> None:
+        stdout.write(json.dumps(e) + "\n" if args.json else f"{e['kind']}: {e['message']}\n")
+        stdout.flush()
+
+    sched = NightlyScheduler(paths, app, on_event=on_event)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: done.set())
+    sched.start()
+    nxt = sched.next_run
+    on_event({"kind": "scheduled", "message": f"Next run {nxt:%Y-%m-%d %H:%M}; /metrics on 127.0.0.1:{port}."
+              if nxt else f"No nightly run is enabled; /metrics on 127.0.0.1:{port}."})
+    done.wait()
+    sched.stop()
+    server.shutdown()
+    return EXIT_OK
+
+
+COMMANDS = {"run-once": _cmd_run_once, "schedule": _cmd_schedule, "status": _cmd_status, "eval": _cmd_eval,
+            "rollback": _cmd_rollback}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return EXIT_USAGE if exc.code else EXIT_OK
+    logging.basicConfig(level=logging.DEBUG if args.debug else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s")
+    import os
+
+    os.environ.setdefault("YOLO_VERBOSE", "True" if args.debug else "False")
+    paths = app_paths(args.home)
+    stdout = sys.stdout
+    try:
+        # Libraries (ultralytics, MLflow) print to stdout; keep it for our own output.
+        with contextlib.redirect_stdout(sys.stderr):
+            return COMMANDS[args.command](args, paths, stdout)
+    except TrainerBusy as exc:
+        _print(args, {"outcome": "busy", "error": str(exc)}, f"error: {exc}", stdout if args.json else sys.stderr)
+        return EXIT_BUSY
+    except StickerStudioError as exc:
+        if args.debug:
+            log.exception("command failed")
+        _print(args, {"outcome": "error", "error": str(exc)}, f"error: {exc}", stdout if args.json else sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Composite segmentation data for the two students, in ultralytics' YOLO-seg layout.
+
+Normal: photo foregrounds (Tux Paint photo stamps) on photo backgrounds.
+Animated: cartoon stamps, Kenney sprites, emoji and cartoonised photo
+stamps on illustrated, tiled or synthetic backgrounds. Every split draws
+only on sources of that split (``SourceImage.split``), so no test image
+shares a foreground or background file with training. Seeded: the same
+arguments rebuild the same files. Test images also get their exact union
+mask as a PNG, the ground truth of the evaluation harness.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from stickerstudio_desktop.files import atomic_write_bytes
+
+from ..data import backgrounds
+from ..data.catalog import Catalog, SourceImage
+from ..data.composite import CompositeConfig, compose
+from ..data.stylize import cartoonize_rgba
+from ..polygons import mask_to_polygons, yolo_label
+
+SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
+STYLES = ("normal", "animated")
+
+
+@dataclass(frozen=True)
+class StudentData:
+    root: Path
+    style: str
+
+    @property
+    def yaml(self) -> Path:
+        return self.root / "data.yaml"
+
+    def test_items(self) -> list[tuple[Path, Path]]:
+        """(image, union mask) pairs of the held-out split."""
+        return [(p, self.root / "masks" / "test" / f"{p.stem}.png")
+                for p in sorted((self.root / "images" / "test").glob("*.jpg"))]
+
+
+def _pools(catalog: Catalog, style: str, split: str, seed: int):
+    if style == "normal":
+        fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")
+        bgs = catalog.select(catalog.photos, split, seed)
+        return fgs, [], bgs
+    fgs = catalog.select(catalog.foregrounds, split, seed, style="animated")
+    photo_fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")  # cartoonised
+    bgs = catalog.select(catalog.graphics, split, seed) + catalog.select(catalog.tiles, split, seed)
+    return fgs, photo_fgs, bgs
+
+
+def _background(bgs: list[SourceImage], style: str, rng: np.random.Generator, cache: dict):
+    if not bgs or (style == "animated" and rng.random() < 0.3):
+        return backgrounds.synthetic
+    src = bgs[int(rng.integers(len(bgs)))]
+    if src.id not in cache:
+        cache[src.id] = src.load_rgba(1024)[..., :3].copy() if src.role != "graphic" or src.origin != "kenney" \
+            else src.load_rgba(256)
+    img = cache[src.id]
+    if img.shape[2] == 4:  # a tile: repeat it into a cartoon scene
+        return lambda h, w, r, tile=img: backgrounds.tiled(tile, h, w, r)
+    return img
+
+
+def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | None = None, seed: int = 0,
+          max_side: int = 480, log=print) -> StudentData:
+    """Write images/, labels/, masks/test/ and data.yaml under *out*; skips what already exists."""
+    counts = counts or SPLIT_COUNTS
+    out = Path(out)
+    fg_cache: dict[str, np.ndarray] = {}
+    bg_cache: dict[str, np.ndarray] = {}
+    stats = {}
+    for split, n in counts.items():
+        fgs, photo_fgs, bgs = _pools(catalog, style, split, seed)
+        if not fgs and not photo_fgs:
+            raise ValueError(f"no {style} foregrounds in the {split} split")
+        config = CompositeConfig(long_side=(max_side * 2 // 3, max_side), outline=0.1 if style == "animated" else 0.0)
+        made = 0
+        for i in range(n):
+            img_path = out / "images" / split / f"{style}-{split}-{i:05d}.jpg"
+            if img_path.exists():
+                continue  # resumable: each item has its own seed, so skipping changes nothing else
+            rng = np.random.default_rng([seed, STYLES.index(style), ("train", "val", "test").index(split), i])
+            k = int(rng.integers(1, 4)) if rng.random() < 0.35 else 1
+            picks = []
+            for _ in range(k):
+                cartoonise = style == "animated" and photo_fgs and rng.random() < 0.25
+                pool = photo_fgs if cartoonise or not fgs else fgs
+                src = pool[int(rng.integers(len(pool)))]
+                if src.id not in fg_cache:
+                    fg_cache[src.id] = src.load_rgba(512)
+                rgba = fg_cache[src.id]
+                rgba = cartoonize_rgba(rgba, rng) if cartoonise else rgba
+                if (rgba[..., 3] > 127).any():  # a few stamps are almost all soft edge
+                    picks.append((rgba, src.id))
+            if not picks:
+                continue
+            background = _background(bgs, style, rng, bg_cache)
+            comp = compose([p[0] for p in picks], background, rng, config, style=style,
+                           sources=[p[1] for p in picks])
+            if not comp.masks:
+                continue
+            lines = []
+            for mask in comp.masks:
+                polys = mask_to_polygons(mask)
+                if polys:
+                    lines.append(yolo_label(polys, mask.shape, 0))
+            ok, jpg = cv2.imencode(".jpg", cv2.cvtColor(comp.image, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+            label = out / "labels" / split / f"{img_path.stem}.txt"
+            atomic_write_bytes(label, ("\n".join(lines) + "\n").encode())
+            if split == "test":
+                union = np.logical_or.reduce(comp.masks).astype(np.uint8) * 255
+                atomic_write_bytes(out / "masks" / "test" / f"{img_path.stem}.png", cv2.imencode(".png", union)[1].tobytes())
+            atomic_write_bytes(img_path, jpg.tobytes())  # last: its presence marks the item done
+            made += 1
+        stats[split] = {"requested": n, "written_now": made,
+                        "foreground_sources": len(fgs) + len(photo_fgs), "background_sources": len(bgs)}
+        log(f"{style}/{split}: {made} new composites ({len(fgs)}+{len(photo_fgs)} foregrounds, {len(bgs)} backgrounds)")
+    yaml = (f"path: {out.resolve()}\ntrain: images/train\nval: images/val\ntest: images/test\n"
+            f"names:\n  0: subject\n")
+    atomic_write_bytes(out / "data.yaml", yaml.encode())
+    atomic_write_bytes(out / "build.json", json.dumps({"style": style, "seed": seed, "counts": counts,
+                                                       "max_side": max_side, "stats": stats}, indent=2).encode())
+    return StudentData(out, style)

@@ -139,7 +139,9 @@ def cmd_models(app: App, args: argparse.Namespace) -> int:
     for name, spec in manifest.models.items():
         path = reg.path(spec)
         promoted = reg.promoted(name) is not None
-        if not path.is_file():
+        if not path.is_file() and not spec.bundled:
+            status = "not bundled (used once the trainer promotes one)"
+        elif not path.is_file():
             status = "missing" + (" (run `stickerstudio fetch-models`)" if spec.fetched else "")
             bad += 1
         elif promoted:

@@ -160,8 +160,8 @@ def _cmd_schedule(args, paths, stdout) -> int:
         parse_hhmm(args.at)
         app.nightly_time, app.nightly_enabled = args.at, True
     port = args.metrics_port if args.metrics_port is not None else app.metrics_port
-    if not 1 <= port <= 65535:
-        raise ConfigError("The metrics port must be between 1 and 65535.")
+    if not 0 <= port <= 65535:
+        raise ConfigError("The metrics port must be between 1 and 65535 (0 picks a free one).")
     _settings(paths, args)  # validate now, not at night
     bind_host_metrics(paths.data)
     from .modelstore import ModelStore
@@ -172,6 +172,7 @@ def _cmd_schedule(args, paths, stdout) -> int:
         server, _ = serve_metrics(port)
     except OSError as exc:
         raise ConfigError(f"Port {port} on 127.0.0.1 is not available for /metrics ({exc.strerror or exc}).") from None
+    port = server.server_port
     done = threading.Event()
 
     def on_event(e: dict[str, Any]) -> None:
@@ -183,11 +184,13 @@ def _cmd_schedule(args, paths, stdout) -> int:
         signal.signal(sig, lambda *_: done.set())
     sched.start()
     nxt = sched.next_run
-    on_event({"kind": "scheduled", "message": f"Next run {nxt:%Y-%m-%d %H:%M}; /metrics on 127.0.0.1:{port}."
+    on_event({"kind": "scheduled", "next_run": nxt.isoformat() if nxt else None, "metrics_port": port,
+              "message": f"Next run {nxt:%Y-%m-%d %H:%M}; /metrics on 127.0.0.1:{port}."
               if nxt else f"No nightly run is enabled; /metrics on 127.0.0.1:{port}."})
     done.wait()
     sched.stop()
     server.shutdown()
+    sched.wait()  # a run in progress finishes (the lock keeps its work consistent either way)
     return EXIT_OK
 
 

@@ -3,6 +3,9 @@
 With ``STICKERSTUDIO_TRAIN_PAUSE_AT=<point>`` set, the run writes
 ``<trainer dir>/paused-at-<point>`` and sleeps there until it is killed.
 Unset (always, outside tests), a pause point costs one dictionary lookup.
+Points: ``cycle-start`` (lock held), ``train-epoch`` (after each epoch's
+checkpoint), ``promote-copied`` (new version written) and ``promote-switch``
+(just before the pointer is replaced).
 """
 
 from __future__ import annotations

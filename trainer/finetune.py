@@ -1,8 +1,10 @@
 """Fine-tune YOLOv8n-seg with ultralytics from the current champion's checkpoint.
 
-Starts from, in order: the champion's ``.pt`` (kept in the trainer dir), a
-``yolov8n-seg.pt`` the user placed in the trainer dir, or the architecture
-``yolov8n-seg.yaml`` (random weights; nothing is downloaded). A training
+Starts from, in order: the promoted champion's ``.pt`` (kept in the trainer
+dir), a ``yolov8n-seg.pt`` the user placed in the trainer dir, the bundled
+students' checkpoint (``trainer/checkpoints/student_base_best.pt`` in the
+shipped tree, when present), or the architecture ``yolov8n-seg.yaml``
+(random weights; nothing is downloaded). A training
 killed part-way leaves ``last.pt`` in the style's work dir; the next run
 resumes from it when it is resumable, and starts fresh otherwise.
 """
@@ -15,13 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from stickerstudio_desktop.config.paths import bundled
+
+from .faults import pause_point
 from .offline import prepare_ultralytics
 
 log = logging.getLogger(__name__)
 
 ARCH = "yolov8n-seg.yaml"
 LOCAL_PRETRAINED = "yolov8n-seg.pt"
+BUNDLED_STUDENT = ("trainer", "checkpoints", "student_base_best.pt")
 
+#: (epoch, metrics); epoch -1 carries the final validation of the best checkpoint ("best/..." keys).
 EpochCallback = Callable[[int, dict[str, float]], None]
 
 
@@ -49,10 +56,10 @@ def pick_device(choice: str = "auto") -> str:
 
 
 def base_weights(champion_ckpt: Path | None, trainer_dir: Path) -> str:
-    if champion_ckpt and champion_ckpt.is_file():
-        return str(champion_ckpt)
-    local = Path(trainer_dir) / LOCAL_PRETRAINED
-    return str(local) if local.is_file() else ARCH
+    for candidate in (champion_ckpt, Path(trainer_dir) / LOCAL_PRETRAINED, bundled(*BUNDLED_STUDENT)):
+        if candidate and candidate.is_file():
+            return str(candidate)
+    return ARCH
 
 
 def metric_key(key: str) -> str:
@@ -86,12 +93,17 @@ def finetune(*, data_yaml: Path, base: str, work_dir: Path, trainer_dir: Path, e
     epochs_seen: list[dict[str, float]] = []
 
     def _epoch_end(trainer) -> None:
-        metrics = {metric_key(k): float(v) for k, v in (trainer.metrics or {}).items()}
-        metrics.update({metric_key(k): float(v)
-                        for k, v in trainer.label_loss_items(trainer.tloss, prefix="train").items()})
+        val = {metric_key(k): float(v) for k, v in (trainer.metrics or {}).items()}
+        if trainer.epoch >= trainer.epochs:  # ultralytics' closing validation of best.pt
+            if on_epoch:
+                on_epoch(-1, {f"best/{k}": v for k, v in val.items()})
+            return
+        metrics = {**val, **{metric_key(k): float(v)
+                             for k, v in trainer.label_loss_items(trainer.tloss, prefix="train").items()}}
         epochs_seen.append(metrics)
         if on_epoch:
             on_epoch(int(trainer.epoch), metrics)
+        pause_point("train-epoch", trainer_dir)  # last.pt of this epoch is on disk now
 
     model = YOLO(str(last) if resumed else base, task="segment")
     model.add_callback("on_fit_epoch_end", _epoch_end)
@@ -99,7 +111,7 @@ def finetune(*, data_yaml: Path, base: str, work_dir: Path, trainer_dir: Path, e
                   verbose=False)
     if resumed:
         log.info("Resuming the interrupted training from %s.", last)
-        model.train(resume=True, **common)
+        model.train(resume=str(last), **common)
     else:
         model.train(data=str(data_yaml), epochs=epochs, project=str(work_dir), name="train", exist_ok=True,
                     seed=0, deterministic=True, pretrained=base.endswith(".pt"), **common)

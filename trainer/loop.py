@@ -16,8 +16,8 @@ import logging
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
 
@@ -90,6 +90,7 @@ class Cycle:
         self.trigger = trigger
         self.notes: list[str] = []
         self.marker = paths.trainer / "current_run.json"
+        self.open_runs: set[str] = set()  # MLflow runs to close as FAILED if the cycle breaks
 
     # -- plumbing -----------------------------------------------------------------
     def emit(self, kind: str, message: str, progress: float | None = None) -> None:
@@ -151,6 +152,9 @@ class Cycle:
             log.exception("training run failed")
             message = str(exc) if isinstance(exc, StickerStudioError) else f"{type(exc).__name__}: {exc}"
             result.update(outcome="failed", summary=f"Training failed: {message}")
+            for run_id in list(self.open_runs):
+                self.tracker.tag(run_id, "error", message[:500])
+                self.tracker.finish(run_id, "FAILED")
         finished = _now()
         duration = time.monotonic() - t0
         result.update(self._report(), finished=finished.isoformat(timespec="seconds"),
@@ -217,12 +221,15 @@ class Cycle:
                 continue
             client = getattr(source, "client", client)  # one polite client (and rate limit) for all web sources
             self.emit("progress", f"Collecting images from {spec}.", 0.4 * n / len(specs))
-            added = 0
+            added, cap = 0, max(1, self.settings.max_new_images)
             try:
                 for cand in source.candidates(self.state):
                     if added >= self.settings.max_new_images:
                         break
-                    added += self._ingest(source.kind, cand)
+                    if self._ingest(source.kind, cand):
+                        added += 1
+                        self.emit("progress", f"{spec}: {added} new image(s) labelled.",
+                                  0.4 * (n + min(1.0, added / cap)) / len(specs))
             except SourceSkip as exc:  # the source as a whole failed (page fetch, missing folder, refusal)
                 self._skip(source.kind, exc.reason)
                 self.notes.append(str(exc))
@@ -329,6 +336,8 @@ class Cycle:
         self.stage(f"train:{style}")
         run_id = self.tracker.start(name, f"{name}-{self.started:%Y%m%d-%H%M%S}",
                                     {"trigger": self.trigger, "style": style, "teacher": self.teacher.name})
+        if run_id:
+            self.open_runs.add(run_id)
         try:
             data_yaml, n_train, n_val = self.data.write_yaml(style, work)
             base = base_weights(self.store.champion_checkpoint(name), self.paths.trainer)
@@ -345,6 +354,9 @@ class Cycle:
             self.emit("progress", f"Fine-tuning {name} on {n_train} images ({device}).", p0)
 
             def on_epoch(epoch: int, metrics: dict[str, float]) -> None:
+                if epoch < 0:  # the best checkpoint's closing validation
+                    self.tracker.metrics(run_id, metrics, step=s.epochs)
+                    return
                 self.tracker.metrics(run_id, metrics, step=epoch)
                 self.emit("progress", f"{name}: epoch {epoch + 1}/{s.epochs} done.",
                           p0 + span * 0.8 * (epoch + 1) / s.epochs)
@@ -354,6 +366,7 @@ class Cycle:
                                on_epoch=on_epoch)
             if trained.resumed:
                 self.notes.append(f"{name}: resumed the interrupted training.")
+                self.tracker.tag(run_id, "resumed", "true")
             self.stage(f"export:{style}")
             onnx = export_onnx(trained.best, s.imgsz, work / "challenger.onnx", self.paths.trainer)
             samples = [item.load()[0] for item in eval_items[:2]]
@@ -369,6 +382,7 @@ class Cycle:
             self.notes.append(f"{name} could not be trained or exported: {message}")
             self.tracker.tag(run_id, "error", message[:500])
             self.tracker.finish(run_id, "FAILED")
+            self.open_runs.discard(run_id)
             return None
 
     def _gate(self, challengers: dict[str, dict[str, Any]]):
@@ -411,6 +425,7 @@ class Cycle:
             atomic_write_bytes(summary, json.dumps(self._report(), indent=2, default=str).encode())
             self.tracker.artifact(run_id, summary)
             self.tracker.finish(run_id)
+            self.open_runs.discard(run_id)
         return promoted
 
     # -- reporting ------------------------------------------------------------------------------

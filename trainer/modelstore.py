@@ -58,7 +58,9 @@ class ModelStore:
     def versions(self, name: str) -> list[str]:
         """Version names present on disk, oldest first."""
         root = self.root(name)
-        found = [int(m.group(1)) for p in root.glob("v*.onnx") if (m := _VERSION.match(p.name))] if root.is_dir() else []
+        if not root.is_dir():
+            return []
+        found = [int(m.group(1)) for p in root.glob("v*.onnx") if (m := _VERSION.match(p.name))]
         return [f"v{n}" for n in sorted(found)]
 
     def current(self, name: str) -> dict[str, Any] | None:

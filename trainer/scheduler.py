@@ -46,7 +46,7 @@ class NightlyScheduler:
         self.last_result: dict[str, Any] | None = self._stored_result()
         if settings.nightly_enabled:
             self._scheduler.every().day.at(settings.nightly_time).do(self._nightly)
-        self._publish_next()
+        self._publish_startup()
 
     # -- public API ---------------------------------------------------------------
     @property
@@ -115,6 +115,22 @@ class NightlyScheduler:
 
         r = read_last_result(self.paths)
         return {k: r.get(k) for k in ("outcome", "finished", "summary")} if r else None
+
+    def _publish_startup(self) -> None:
+        """Host gauges, champions and dataset sizes, so the app's /metrics is complete from the start."""
+        try:
+            from .modelstore import ModelStore
+            from .state import TrainerState
+            from .telemetry import bind_host_metrics, publish_champions, publish_datasets
+
+            bind_host_metrics(self.paths.data)
+            publish_champions(ModelStore(self.paths))
+            state_file = self.paths.trainer / "state.sqlite3"
+            if state_file.exists():
+                publish_datasets(TrainerState(state_file))
+        except Exception:
+            log.exception("could not publish the trainer's metrics")
+        self._publish_next()
 
     def _publish_next(self) -> None:
         try:

@@ -31,7 +31,7 @@ class TrainerSettings:
     epochs: int = 10
     imgsz: int = 320
     batch: int = 8
-    workers: int = 2
+    workers: int = 0  # data-loader processes; 0 is safest inside the desktop app
     device: str = "auto"
     # gate and promotion
     gate_margin: float = 0.01  # challenger mIoU must beat the champion's by this much

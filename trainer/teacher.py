@@ -49,7 +49,7 @@ def detectron2_available() -> bool:
 
 def _finish(shape: tuple[int, ...], masks: list[np.ndarray], scores: list[float], min_area_px: float) -> Label:
     polys, kept = [], []
-    for m, s in zip(masks, scores):
+    for m, s in zip(masks, scores, strict=True):
         found = mask_to_polygons(m, min_area=min_area_px)
         polys += found
         kept += [s] * len(found)
@@ -131,7 +131,8 @@ def choose_teacher(choice: str, pipeline, *, trainer_dir: Path, threshold: float
             return (Detectron2Teacher(weights, min_confidence=min_confidence, min_area=min_area),
                     "Teacher: Detectron2 Mask R-CNN.")
         if choice == "detectron2":
-            raise ConfigError(f"Detectron2 is installed but its weights are missing; put model_final.pkl in {weights.parent}.")
+            raise ConfigError("Detectron2 is installed but its weights are missing; "
+                              f"put model_final.pkl in {weights.parent}.")
     if choice == "detectron2":
         raise ConfigError("The Detectron2 teacher was chosen but detectron2 is not installed "
                           "(it is not on PyPI; build it from source), so choose teacher u2net instead.")

@@ -33,8 +33,9 @@ class Tracker:
         self.artifact_root = artifact_root
         self.errors: list[str] = []
         if uri.startswith("sqlite:///"):
-            Path(uri[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-        self.client = MlflowClient(tracking_uri=uri, registry_uri=uri)
+            self._safe("create its folder", Path(uri[len("sqlite:///"):]).parent.mkdir, parents=True, exist_ok=True)
+        # The client opens (and migrates) the store right away; a broken store means "untracked".
+        self.client = self._safe("open the tracking store", MlflowClient, tracking_uri=uri, registry_uri=uri)
 
     @classmethod
     def for_paths(cls, paths: AppPaths, uri: str = "") -> "Tracker":
@@ -49,6 +50,10 @@ class Tracker:
             self.errors.append(message)
             return None
 
+    @property
+    def ok(self) -> bool:
+        return self.client is not None
+
     def experiment_id(self, name: str) -> str:
         exp = self.client.get_experiment_by_name(name)
         if exp is not None:
@@ -61,7 +66,7 @@ class Tracker:
             run = self.client.create_run(self.experiment_id(experiment), run_name=run_name, tags=tags or {})
             return run.info.run_id
 
-        return self._safe("start a run", _start)
+        return self._safe("start a run", _start) if self.ok else None
 
     def params(self, run_id: str | None, values: dict[str, Any]) -> None:
         if run_id:
@@ -103,7 +108,7 @@ class Tracker:
         return self._safe(f"register {model}", _register)
 
     def alias(self, model: str, alias: str, version: str | None) -> None:
-        if version:
+        if version and self.ok:
             self._safe(f"set alias {alias}", self.client.set_registered_model_alias, model, alias, version)
 
     def finish(self, run_id: str | None, status: str = "FINISHED") -> None:
@@ -111,5 +116,7 @@ class Tracker:
             self._safe("end the run", self.client.set_terminated, run_id, status)
 
     def runs(self, experiment: str) -> list:
+        if not self.ok:
+            return []
         exp = self.client.get_experiment_by_name(experiment)
         return self.client.search_runs([exp.experiment_id]) if exp else []

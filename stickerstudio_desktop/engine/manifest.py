@@ -41,6 +41,7 @@ class ModelSpec:
     version: str = "1"
     license: str = ""
     source: dict[str, str] | None = None  # {"pip": ..., "member": ..., "python_version": ...}
+    bundled: bool = True  # False: no shipped file yet; only versions the trainer promotes
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -91,11 +92,13 @@ def load_manifest(directory: Path | None = None) -> Manifest:
         raise ModelError(f"The model manifest {path} is not valid JSON with a 'models' table.") from None
     models: dict[str, ModelSpec] = {}
     for name, m in entries.items():
-        if not isinstance(m, dict) or m.get("kind") not in KINDS or not m.get("file") or not m.get("sha256"):
+        if not isinstance(m, dict) or m.get("kind") not in KINDS or not m.get("file") \
+                or (m.get("bundled", True) and not m.get("sha256")):
             raise ModelError(f"Model {name} in the manifest needs kind ({'/'.join(KINDS)}), file and sha256.")
-        known = {"kind", "file", "sha256", "input", "class_names", "version", "license", "source"}
+        known = {"kind", "file", "sha256", "input", "class_names", "version", "license", "source", "bundled"}
         models[name] = ModelSpec(
-            name=name, kind=m["kind"], file=m["file"], sha256=m["sha256"].lower(),
+            name=name, kind=m["kind"], file=m["file"], sha256=str(m.get("sha256", "")).lower(),
+            bundled=bool(m.get("bundled", True)),
             input=_contract(m.get("input", {}), name),
             class_names=tuple(m.get("class_names", ())), version=str(m.get("version", "1")),
             license=str(m.get("license", "")), source=m.get("source"),

@@ -32,9 +32,12 @@ def ensure_qapp() -> QApplication:
     from .icons import app_icon
     from .theme import apply_theme, follow_system
 
+    from . import compat
+
     qapp = QApplication.instance()
     if qapp is None:
         qapp = QApplication(sys.argv[:1])
+    compat.install(qapp)
     qapp.setOrganizationName(ORGANISATION)
     qapp.setApplicationName(APPLICATION)
     qapp.setApplicationDisplayName("Sticker Studio")
@@ -149,7 +152,7 @@ def _screenshot(qapp: QApplication, app, image: str | None, caption: str | None,
 def _when_idle(win, then) -> None:
     """Call *then* once no background task (thumbnails included) is running."""
     def check() -> None:
-        if win.controller.runner.busy:
+        if not win.controller.runner.settled:
             QTimer.singleShot(50, check)
         else:
             then()

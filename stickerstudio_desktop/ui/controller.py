@@ -141,6 +141,7 @@ class EditorController(QObject):
         self._compose_running = False
         self._compose_dirty = False
         self._static_hint_shown = False
+        self._clipboard_mime: QMimeData | None = None
         #: How often a model ran / a sticker was composed (tests read these).
         self.analyse_runs = 0
         self.compose_runs = 0
@@ -461,6 +462,7 @@ class EditorController(QObject):
         mime.setData("image/png", png)
         mime.setImageData(QImage.fromData(png, "PNG"))
         QGuiApplication.clipboard().setMimeData(mime)
+        self._clipboard_mime = mime
         self.copied.emit()
         self.message.emit("success", "Copied the sticker with its transparency; paste it into a chat.")
 
@@ -664,6 +666,19 @@ class EditorController(QObject):
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self.runner.shutdown(wait_ms)
+        self._release_clipboard()
+
+    def _release_clipboard(self) -> None:
+        """Hand our clipboard data over to a copy Qt owns.
+
+        The clipboard keeps the QMimeData we gave it until the process exits;
+        a Python-made one would then be destroyed after the interpreter has
+        shut down, which crashes. The image stays on the clipboard.
+        """
+        mime, self._clipboard_mime = self._clipboard_mime, None
+        clipboard = QGuiApplication.clipboard()
+        if mime is not None and clipboard.mimeData() is mime:
+            clipboard.setImage(QImage(mime.imageData()))
 
 
 @dataclass(frozen=True)

@@ -64,28 +64,35 @@ class Task:
         return self.cancel_event.is_set()
 
     def run(self) -> None:
+        outcome, value = self._execute()
+        # Not running any more *before* anyone hears about it, so a listener
+        # that asks "is anything still busy?" gets the right answer.
+        self.running = False
+        if outcome == "done":
+            self.signals.done.emit(value)
+        elif outcome == "failed":
+            self.signals.failed.emit(value)
+        else:
+            self.signals.cancelled.emit()
+        self.signals.finished.emit()
+
+    def _execute(self) -> tuple[str, Any]:
         try:
             result = self.fn(self)
         except TaskCancelled:
-            self.signals.cancelled.emit()
+            return "cancelled", None
         except StickerStudioError as exc:
             if self.cancel_event.is_set():  # e.g. GenerationCancelled: not a failure
-                self.signals.cancelled.emit()
-            else:
-                _count_error(type(exc).__name__)
-                self.signals.failed.emit(str(exc))
+                return "cancelled", None
+            _count_error(type(exc).__name__)
+            return "failed", str(exc)
         except Exception as exc:  # noqa: BLE001 - a worker must never kill the app
             log.exception("background task %s failed", self.kind or self.fn)
             _count_error("unexpected")
-            self.signals.failed.emit(f"Something unexpected went wrong ({type(exc).__name__}: {exc}).")
-        else:
-            if self.cancel_event.is_set():
-                self.signals.cancelled.emit()
-            else:
-                self.signals.done.emit(result)
-        finally:
-            self.running = False
-            self.signals.finished.emit()
+            return "failed", f"Something unexpected went wrong ({type(exc).__name__}: {exc})."
+        if self.cancel_event.is_set():
+            return "cancelled", None
+        return "done", result
 
     # called from the GUI thread ----------------------------------------------
     def cancel(self) -> None:
@@ -141,7 +148,13 @@ class TaskRunner(QObject):
 
     @property
     def busy(self) -> bool:
+        """Some task is still computing."""
         return any(t.running for t in self._tasks)
+
+    @property
+    def settled(self) -> bool:
+        """Every task has finished and its callbacks have run on the GUI thread."""
+        return not self._tasks
 
     def active(self, kind: str) -> list[Task]:
         return [t for t in self._tasks if t.running and t.kind == kind]

@@ -128,7 +128,7 @@ def test_a_broken_pointer_is_ignored_rather_than_loaded(world, models):
     paths, pipeline, _, store = world
     store.pointer("yolo_normal").parent.mkdir(parents=True, exist_ok=True)
     store.pointer("yolo_normal").write_text('{"file": "v9.onnx"', encoding="utf-8")
-    assert store.current("yolo_normal") is None and pipeline.yolo("normal") is None
+    assert store.current("yolo_normal") is None and pipeline.registry.promoted("yolo_normal") is None
 
 
 def test_rollback_without_a_champion_says_so(world):

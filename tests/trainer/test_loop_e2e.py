@@ -3,8 +3,9 @@
 Pages and pin images are served from 127.0.0.1; real photos (and their
 mirror images) are the pins, plus a corrupt file, a non-image, a duplicate
 and one over the byte limit. The cycle labels with U²-Netp, fine-tunes at
-imgsz 64 for one epoch, exports, gates (no champion yet; floor 0) and
-promotes v1.
+imgsz 64 for one epoch, exports, and gates; the gate is told to accept
+any challenger (margin -1), since which model is better is the gate
+tests' business, and this one checks the plumbing end to end.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.metrics import REGISTRY, serve_metrics
 from trainer.cli import main
 from trainer.models import trainer_pipeline
+from trainer.settings import TrainerSettings
 from trainer.tracking import Tracker
 
 from test_loop_support import PHOTOS, PinterestFake, board_html, photo_variants, write_settings
@@ -46,7 +48,8 @@ def run(tmp_path_factory):
     page2 = [fake.add_pin(p) for p in photos[8:]] + [fake.add_pin(noise.getvalue(), "image/png")]
     fake.pages["/board/"] = board_html(page1, next_href="/board/?page=2")
     fake.pages["/board/?page=2"] = board_html(page2)
-    write_settings(app_paths(home).trainer, pinterest_image_base_url=fake.url, max_image_bytes=400_000)
+    write_settings(app_paths(home).trainer, pinterest_image_base_url=fake.url, max_image_bytes=400_000,
+                   gate_margin=-1.0, gate_tolerance=1.0)
     before = {k: sample(f"stickerstudio_{k}_total", **lab) for k, lab in (
         ("training_runs", {"outcome": "promoted"}), ("images_scraped", {"source": "pinterest"}))}
     yield {"home": home, "fake": fake, "before": before, "argv": [
@@ -78,7 +81,7 @@ def test_one_cycle_promotes_and_reports_in_one_json_object(run, first):
     assert skipped["too_large"] == 1
     assert added + skipped.get("no_subject", 0) == len(PHOTOS) * 2
     assert result["gate"]["promote"] and result["challenger"]["normal"]["miou"] is not None
-    assert result["champion"]["normal"]["version"] is None  # there was no champion before
+    assert result["champion"]["normal"]["version"] is None  # nothing was promoted before
     assert result["mlflow_run_id"] == result["mlflow_run_ids"]["normal"]
     assert any("No style classifier" in n for n in result["notes"])
     assert result["teacher"] == "u2netp"
@@ -86,8 +89,7 @@ def test_one_cycle_promotes_and_reports_in_one_json_object(run, first):
 
 def test_the_scraper_was_polite_and_skipped_avatars(run, first):
     fake = run["fake"]
-    assert {r["ua"] for r in fake.log} == {json.loads(json.dumps(r["ua"])) for r in fake.log[:1]}
-    assert "Mozilla/5.0" in fake.log[0]["ua"]
+    assert {r["ua"] for r in fake.log} == {TrainerSettings().user_agent}
     assert not fake.requested("/75x75_RS/") and not fake.requested("/236x/")
     assert fake.requested("/board/") == ["/board/", "/board/?page=2"]
 
@@ -114,7 +116,7 @@ def test_the_run_is_recorded_in_mlflow(run, first):
     assert m["dataset_eval_images"] == 4 and m["dataset_train_images"] >= 5
     history = tracker.client.get_metric_history(r.info.run_id, "train/seg_loss")
     assert [h.step for h in history] == [0]  # one epoch, logged per epoch
-    assert "metrics/mAP50-95_M" in m
+    assert "metrics/mAP50-95_M" in m and "best/metrics/mAP50-95_M" in m
     assert r.data.tags["gate_decision"] == "promoted"
     arts = {a.path for a in tracker.client.list_artifacts(r.info.run_id)}
     assert {"model", "data_summary.json"} <= arts
@@ -139,8 +141,7 @@ def test_prometheus_counts_the_run_and_serves_it(run, first):
     assert 'stickerstudio_champion_version{model="yolo_normal"} 1.0' in body
     assert 'stickerstudio_dataset_images{split="eval",style="normal"} 4.0' in body
     assert 'stickerstudio_images_skipped_total{reason="corrupt",source="pinterest"}' in body
-    assert f"stickerstudio_training_last_run_seconds {result['duration_s']}" not in ("",)  # present below
-    assert "stickerstudio_training_last_run_seconds " in body
+    assert "stickerstudio_training_last_run_seconds " in body and "stickerstudio_host_cpu_percent" in body
 
 
 def test_a_second_run_resumes_without_fetching_anything_again(run, first):

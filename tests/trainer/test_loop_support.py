@@ -22,6 +22,16 @@ from PIL import Image, ImageOps
 ROOT = Path(__file__).resolve().parents[2]
 PHOTOS = sorted((ROOT / "resources" / "samples").glob("*.jpg")) + sorted((ROOT / "tests" / "data").glob("*.jpg"))
 
+#: The metrics issue 6 names (families; counters are served with a _total suffix).
+NAMED = [
+    "stickerstudio_stage_seconds", "stickerstudio_stickers_made", "stickerstudio_errors",
+    "stickerstudio_generation_requests", "stickerstudio_training_runs", "stickerstudio_training_last_run_seconds",
+    "stickerstudio_dataset_images", "stickerstudio_images_scraped", "stickerstudio_images_skipped",
+    "stickerstudio_champion_version", "stickerstudio_champion_miou",
+    "stickerstudio_scheduler_next_run_timestamp_seconds", "stickerstudio_host_cpu_percent",
+    "stickerstudio_host_memory_percent", "stickerstudio_host_disk_percent",
+]
+
 FAST = {"epochs": 1, "imgsz": 64, "batch": 4, "workers": 0, "device": "cpu", "teacher": "u2netp",
         "eval_size": 4, "min_iou": 0.0, "gate_margin": 0.0, "request_interval": 0.05, "min_image_side": 64}
 

@@ -81,3 +81,23 @@ def test_a_bad_trainer_setting_is_a_failed_event_not_a_crash(private_home):
     assert sched.run_now() and sched.wait()
     assert events[-1]["kind"] == "failed" and "multiple of 32" in events[-1]["message"]
     assert sched.last_result["outcome"] == "failed"
+
+
+def test_headless_schedule_command_serves_metrics_until_terminated(private_home):
+    import json
+    import signal
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "trainer.cli", "schedule", "--home", str(private_home),
+                             "--at", "04:15", "--metrics-port", "0", "--json"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = json.loads(proc.stdout.readline())
+        assert first["kind"] == "scheduled" and first["next_run"][11:16] == "04:15"
+        body = urllib.request.urlopen(f"http://127.0.0.1:{first['metrics_port']}/metrics").read().decode()
+        assert "stickerstudio_scheduler_next_run_timestamp_seconds" in body
+        assert "stickerstudio_host_memory_percent" in body
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate()
+    assert proc.returncode == 0, err

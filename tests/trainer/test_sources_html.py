@@ -22,7 +22,8 @@ def test_originals_are_asked_for_as_736px_jpeg_and_a_mirror_base_is_used():
     html = '{"orig":{"url":"https:\\/\\/i.pinimg.com\\/originals\\/' + pin_path(H2, "png").replace("/", "\\/") + '"}}'
     assert pinterest_image_urls(html, "http://127.0.0.1:9") == [f"http://127.0.0.1:9/736x/{pin_path(H2)}"]
     esc = "\\u002F"
-    unicode_escaped = '"url": "https:' + esc * 2 + "i.pinimg.com" + esc + "564x" + esc + pin_path(H3).replace("/", esc) + '"'
+    path = pin_path(H3).replace("/", esc)
+    unicode_escaped = '"url": "https:' + esc * 2 + "i.pinimg.com" + esc + "564x" + esc + path + '"'
     assert pinterest_image_urls(unicode_escaped) == [f"https://i.pinimg.com/736x/{pin_path(H3)}"]
 
 

@@ -78,7 +78,7 @@ def test_requests_are_polite(fake, state):
         cand.fetch()
     assert all(r["ua"] == ua and "Mozilla/5.0" in ua for r in fake.log)
     times = [r["t"] for r in fake.log]
-    assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:])) >= 0.18
+    assert len(times) == 4 and min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.18
 
 
 def test_limits_on_type_size_and_status(fake, state):

@@ -11,4 +11,5 @@ def wait_for_sticker(qtbot, win, timeout: int = ENGINE_WAIT_MS) -> None:
 
 
 def wait_idle(qtbot, win, timeout: int = ENGINE_WAIT_MS) -> None:
-    qtbot.waitUntil(lambda: not win.controller.busy and not win.controller.runner.busy, timeout=timeout)
+    """Until every background task has finished and delivered its result."""
+    qtbot.waitUntil(lambda: not win.controller.busy and win.controller.runner.settled, timeout=timeout)

@@ -10,6 +10,7 @@ after the image is processed, saves it and exits.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -32,12 +33,9 @@ def ensure_qapp() -> QApplication:
     from .icons import app_icon
     from .theme import apply_theme, follow_system
 
-    from . import compat
-
     qapp = QApplication.instance()
     if qapp is None:
         qapp = QApplication(sys.argv[:1])
-    compat.install(qapp)
     qapp.setOrganizationName(ORGANISATION)
     qapp.setApplicationName(APPLICATION)
     qapp.setApplicationDisplayName("Sticker Studio")
@@ -47,9 +45,22 @@ def ensure_qapp() -> QApplication:
     if not qapp.property("stickerstudio_themed"):
         _register_emoji_font()
         apply_theme(qapp)
-        follow_system(qapp, on_change=lambda: [w.update() for w in qapp.topLevelWidgets()])
+        follow_system(qapp, on_change=lambda: [getattr(w, "refresh_theme", w.update)()
+                                               for w in qapp.topLevelWidgets()])
         qapp.setProperty("stickerstudio_themed", True)
     return qapp
+
+
+def _display_problem(headless_ok: bool) -> str | None:
+    """On Linux without a display Qt would abort; say so instead (screenshots go offscreen)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM") \
+            or os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    if headless_ok:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return None
+    return ("There is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); "
+            "run it in a desktop session, or use --screenshot, which renders off-screen.")
 
 
 def _register_emoji_font() -> None:
@@ -75,6 +86,10 @@ def run_gui(app, image: str | None = None, caption: str | None = None, screensho
     *view* picks what a screenshot shows: the editor ("create"), the photo
     with its subjects ("subjects"), the gallery or the settings dialog.
     """
+    problem = _display_problem(headless_ok=bool(screenshot))
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     qapp = ensure_qapp()
     if screenshot:
         return _screenshot(qapp, app, image, caption, Path(screenshot), view)
@@ -144,7 +159,8 @@ def _screenshot(qapp: QApplication, app, image: str | None, caption: str | None,
         win.controller.idle.connect(grab)
         win.open_paths([Path(image)])
     else:
-        QTimer.singleShot(200, grab)
+        win.controller.refresh_models()  # the status bar shows real model versions
+        _when_idle(win, lambda: QTimer.singleShot(100, grab))
     QTimer.singleShot(SCREENSHOT_TIMEOUT_MS, timeout)
     return qapp.exec()
 

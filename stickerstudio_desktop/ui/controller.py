@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 #: Engine choices in the window → engine names the pipeline knows.
 ENGINE_CHOICES = ("auto", "fast", "quality")
 ENGINE_LABELS = {"auto": "Auto", "fast": "Fast", "quality": "High quality"}
-#: Longest side of what Copy and drag-out hand to other apps.
+#: Longest side of the PNG that Copy puts on the clipboard.
 SHARE_SIDE = 512
 #: Task kinds that make the window "busy" (progress bar, cancel button).
 LONG_KINDS = ("analyse", "batch", "download", "generate")
@@ -122,7 +122,7 @@ class EditorController(QObject):
         self.runner = TaskRunner(parent=self)
         self._maker = None
         self._library = None
-        self._maker_lock = threading.Lock()
+        self._maker_lock = threading.RLock()  # maker() builds the library too
         # editor state (GUI thread only)
         self.style = StickerStyle.from_settings(settings)
         self.engine = engine_choice(settings.engine)
@@ -158,11 +158,12 @@ class EditorController(QObject):
 
     @property
     def library(self):
-        if self._library is None:
-            from ..library import Library
+        with self._maker_lock:  # first use may be on a worker or the GUI thread
+            if self._library is None:
+                from ..library import Library
 
-            self._library = Library(self.app.paths.library)
-        return self._library
+                self._library = Library(self.app.paths.library)
+            return self._library
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -187,7 +188,8 @@ class EditorController(QObject):
         self.message.emit("error", text)
 
     def _submit(self, fn: Callable[[Task], Any], kind: str, on_done: Callable[[Any], None],
-                on_failed: Callable[[str], None] | None = None, **kw) -> Task:
+                on_failed: Callable[[str], None] | None = None, busy: str = "", **kw) -> Task:
+        """Run *fn* on the pool; with *busy*, the window shows it as running (after it is queued)."""
         def failed(text: str) -> None:
             (on_failed or self._error)(text)
             self._maybe_idle()
@@ -197,7 +199,10 @@ class EditorController(QObject):
             self._maybe_idle()
 
         kw.setdefault("on_cancelled", self._maybe_idle)
-        return self.runner.submit(fn, kind=kind, on_done=done, on_failed=failed, **kw)
+        task = self.runner.submit(fn, kind=kind, on_done=done, on_failed=failed, **kw)
+        if busy:
+            self._set_busy(busy)
+        return task
 
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
@@ -229,10 +234,10 @@ class EditorController(QObject):
             return
         name = url_name(url)
         self._cancel_long()
-        self._set_busy(f"Downloading {name}…")
         self._long_task = self._submit(
             lambda task: download_image(url, task.cancel_event), "download",
-            lambda data: self.load(data, name, {"source_name": name, "source_url": url}))
+            lambda data: self.load(data, name, {"source_name": name, "source_url": url}),
+            busy=f"Downloading {name}…")
 
     def load(self, source: Any, label: str, meta: dict[str, Any] | None = None,
              selection: Any = None) -> None:
@@ -251,7 +256,6 @@ class EditorController(QObject):
         self.selection = selection
         self.selectionChanged.emit(self.selection)
         style, engine = self.style, self.engine
-        self._set_busy(f"Cutting out {label}…")
         self.stepChanged.emit("analyse")
 
         def work(task: Task):
@@ -291,7 +295,7 @@ class EditorController(QObject):
             if gen == self._generation:
                 self._error(text)
 
-        self._load_task = self._submit(work, "analyse", done, failed,
+        self._load_task = self._submit(work, "analyse", done, failed, busy=f"Cutting out {label}…",
                                        on_progress=self._progress_for(gen))
 
     def _progress_for(self, gen: int) -> Callable[[float, str], None]:
@@ -401,7 +405,6 @@ class EditorController(QObject):
             else:
                 self.export_image(sticker.pil, preset, target)
             return
-        self._set_busy("Saving…")
         self.stepChanged.emit("save")
 
         def work(task: Task):
@@ -421,7 +424,7 @@ class EditorController(QObject):
             note = f" ({written.note})" if written and written.note else ""
             self.message.emit("success", f"Saved “{entry.title or entry.path.stem}” to the library{where}.{note}")
 
-        self._submit(work, "save", done)
+        self._submit(work, "save", done, busy="Saving…")
 
     def export_image(self, image: Image.Image, preset: str, target: Path,
                      on_done: Callable[[Path], None] | None = None) -> None:
@@ -490,7 +493,6 @@ class EditorController(QObject):
         self._generation += 1
         gen, n = self._generation, len(paths)
         style, engine, preset = self.style, self.engine, self.preset
-        self._set_busy(f"Making {n} stickers…")
         self.stepChanged.emit("analyse")
 
         def work(task: Task):
@@ -540,7 +542,7 @@ class EditorController(QObject):
             self.libraryChanged.emit()
             self._maybe_idle()
 
-        self._long_task = self._submit(work, "batch", done, on_partial=partial,
+        self._long_task = self._submit(work, "batch", done, busy=f"Making {n} stickers…", on_partial=partial,
                                        on_progress=lambda f, t: self.progressChanged.emit(f, t),
                                        on_cancelled=cancelled)
 
@@ -548,7 +550,6 @@ class EditorController(QObject):
         """Text → image with the configured providers, then into the editor."""
         self._cancel_long()
         settings = self.settings
-        self._set_busy("Generating an image…")
 
         def work(task: Task):
             try:
@@ -576,7 +577,7 @@ class EditorController(QObject):
             self.message.emit("info", "Generation cancelled.")
             self._maybe_idle()
 
-        self._long_task = self._submit(work, "generate", done, on_cancelled=cancelled,
+        self._long_task = self._submit(work, "generate", done, busy="Generating an image…", on_cancelled=cancelled,
                                        on_progress=lambda f, t: self.progressChanged.emit(f, t))
 
     def cancel(self) -> None:
@@ -620,7 +621,6 @@ class EditorController(QObject):
             return
         self._generation += 1
         gen = self._generation
-        self._set_busy("Opening…")
 
         def done(image: Image.Image) -> None:
             if gen != self._generation:
@@ -633,7 +633,7 @@ class EditorController(QObject):
             self.timingsChanged.emit({})
             self._show_sticker(StickerView(to_qimage(image), image, None, entry))
 
-        self._submit(lambda task: _read_library_image(entry), "analyse", done)
+        self._submit(lambda task: _read_library_image(entry), "analyse", done, busy="Opening…")
 
     def delete_entry(self, entry) -> None:
         self.library.delete(entry.id)

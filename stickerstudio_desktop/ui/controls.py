@@ -307,6 +307,7 @@ class StickerControls(QFrame):
         f = QFont(self.font())
         if fam:
             f.setFamily(fam)
+            f.setPointSizeF(self.font().pointSizeF() + 2)  # display faces run small next to the UI font
         self.font_combo.setFont(f)
 
     def _changed(self, *_) -> None:

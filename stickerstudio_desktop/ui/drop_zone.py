@@ -97,8 +97,9 @@ class EmptyState(QWidget):
         lay.addSpacing(14)
         row = QHBoxLayout()
         row.addStretch()
-        for action, primary in ((open_action, True), (paste_action, False)):
-            b = QPushButton(action.icon(), action.text().replace("&", "").rstrip("…") + ("…" if primary else ""))
+        for action, primary, glyph in ((open_action, True, "open"), (paste_action, False, "paste")):
+            b = QPushButton(icon(glyph, "#FFFFFF") if primary else icon(glyph),
+                            action.text().replace("&", "").rstrip("…") + ("…" if primary else ""))
             b.setObjectName("Primary" if primary else "")
             b.setToolTip(action.toolTip())
             b.setAccessibleName(action.text().replace("&", ""))

@@ -8,7 +8,6 @@ devicePixelRatio without shipping image files.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
@@ -30,12 +29,6 @@ def app_icon() -> QIcon:
         if path.is_file():
             icon.addFile(str(path), QSize(size, size))
     return icon
-
-
-def app_pixmap(logical: int, dpr: float = 1.0) -> QPixmap:
-    """The app icon at *logical* size for a screen with *dpr*."""
-    pm = app_icon().pixmap(QSize(logical, logical), dpr)
-    return pm
 
 
 # --- drawing ----------------------------------------------------------------------
@@ -245,23 +238,13 @@ def _folder(s, f):
     s.quadTo(3, 19, 3, 17.5)
 
 
-def _link(s, f):
-    _arc(s, 8, 12, 4.5, 90, 180)
-    _poly(s, (8, 7.5), (11, 7.5))
-    _poly(s, (8, 16.5), (11, 16.5))
-    _arc(s, 16, 12, 4.5, -90, 180)
-    _poly(s, (13, 7.5), (16, 7.5))
-    _poly(s, (13, 16.5), (16, 16.5))
-    _poly(s, (9, 12), (15, 12))
-
-
 ICONS: dict[str, Draw] = {
     "open": _open, "paste": _paste, "save": _save, "export": _export, "copy": _copy,
     "settings": _settings, "generate": _sparkle, "gallery": _gallery, "create": _create,
     "trash": _trash, "undo": _undo, "close": _close, "image": _image, "refresh": _refresh,
     "pause": _pause, "play": _play, "chart": _chart, "quit": _power, "window": _window,
     "info": _info, "error": _error, "success": _check, "subjects": _subjects, "sticker": _sticker,
-    "stop": _stop, "folder": _folder, "link": _link,
+    "stop": _stop, "folder": _folder,
 }
 
 
@@ -333,7 +316,3 @@ def icon(name: str, colour: QColor | str | None = None) -> QIcon:
         raise KeyError(f"no icon named {name!r}")
     return QIcon(LineIconEngine(name, QColor(colour) if colour is not None else None))
 
-
-@lru_cache(maxsize=None)
-def icon_names() -> tuple[str, ...]:
-    return tuple(ICONS)

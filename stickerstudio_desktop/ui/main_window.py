@@ -174,10 +174,8 @@ class MainWindow(QMainWindow):
         pl = QHBoxLayout(prompt_card)
         pl.setContentsMargins(12, 10, 12, 10)
         pl.setSpacing(8)
-        spark = QLabel()
-        spark.setPixmap(icon("generate", theme.current().accent).pixmap(QSize(20, 20), self.devicePixelRatioF()))
-        self._prompt_icon = spark
-        pl.addWidget(spark)
+        self._prompt_icon = QLabel()
+        pl.addWidget(self._prompt_icon)
         self.prompt = QLineEdit()
         self.prompt.setPlaceholderText("Or describe a sticker to generate, e.g. “a corgi astronaut waving”")
         self.prompt.setAccessibleName("Text-to-image prompt")
@@ -258,6 +256,14 @@ class MainWindow(QMainWindow):
         outer.addWidget(footer)
         self.setCentralWidget(central)
         self.drop_zone.setFocus()
+        self.refresh_theme()
+
+    def refresh_theme(self) -> None:
+        """Re-colour what was painted with theme colours (the system switched light/dark)."""
+        self._prompt_icon.setPixmap(icon("generate", theme.current().accent)
+                                    .pixmap(QSize(20, 20), self.devicePixelRatioF()))
+        self.drop_zone.empty.refresh_art()
+        self.update()
 
     def _build_status(self) -> None:
         sb = self.statusBar()
@@ -309,7 +315,7 @@ class MainWindow(QMainWindow):
         self.metrics_label.setText(f"Metrics: starting on :{self.metrics.port}")
         self.controller.runner.submit(lambda task: self.metrics.start(), kind="metrics",
                                       on_done=self._on_metrics_started)
-        QTimer.singleShot(200, self.training.start)
+        self.training.start_in_background(self.controller.runner)
 
     def _on_metrics_started(self, error: str | None) -> None:
         if error:
@@ -481,7 +487,7 @@ class MainWindow(QMainWindow):
         if "metrics_port" in changed and self._services:
             self.start_services_metrics_only()
         if ("nightly_time" in changed or "nightly_enabled" in changed) and self.training.available:
-            self.training.restart()
+            self.training.restart(self.controller.runner)
         notes = []
         if "cpu_threads" in changed:
             notes.append("the CPU thread count applies after a restart")

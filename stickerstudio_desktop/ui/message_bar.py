@@ -40,7 +40,7 @@ class MessageBar(QFrame):
         close = QToolButton()
         close.setIcon(icon("close"))
         close.setIconSize(QSize(16, 16))
-        close.setToolTip("Dismiss this message (Esc)")
+        close.setToolTip("Dismiss this message")
         close.setAccessibleName("Dismiss message")
         close.clicked.connect(self.dismiss)
         lay.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignTop)

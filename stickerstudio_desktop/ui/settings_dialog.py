@@ -203,8 +203,6 @@ class SettingsDialog(QDialog):
         self.port.setValue(settings.metrics_port)
         self.port.setAccessibleName("Metrics port")
         self.port.setToolTip("Prometheus metrics are served on 127.0.0.1 at this port")
-        for spin in (self.threads, self.port, self.time):
-            spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
         numbers.addWidget(self.threads, 1)
         numbers.addSpacing(16)
         port_label = QLabel("Metrics port")

@@ -126,6 +126,7 @@ QLineEdit, QComboBox, QSpinBox, QTimeEdit {{ background: {t.surface}; border: 1p
 QLineEdit:focus, QComboBox:focus, QSpinBox:focus, QTimeEdit:focus {{ border-color: {t.accent}; }}
 QLineEdit:disabled, QComboBox:disabled {{ color: {t.muted}; background: {t.surface_alt}; }}
 QComboBox::drop-down {{ border: none; width: 22px; }}
+QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ width: 0px; border: none; }}
 QComboBox QAbstractItemView {{ background: {t.surface}; border: 1px solid {t.border};
     selection-background-color: {t.accent}; selection-color: {t.accent_text}; outline: 0; padding: 4px; }}
 QCheckBox {{ spacing: 8px; }}

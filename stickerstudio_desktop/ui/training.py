@@ -40,27 +40,40 @@ class TrainingAdapter(QObject):
         self.event.connect(self._track)
 
     # -- lifetime ----------------------------------------------------------------------------
-    def start(self) -> bool:
-        """Create and start the scheduler; False (with ``unavailable_reason``) when it cannot."""
-        if self.scheduler is not None:
-            return True
+    def _create(self) -> tuple[Any, str | None]:
+        """Import and build the scheduler (any thread): (scheduler, None) or (None, reason)."""
         try:
             factory = self._factory or _load_factory()
-            self.scheduler = factory(self.paths, self.settings, on_event=self._on_event)
-            self.scheduler.start()
-            if not getattr(self.settings, "nightly_enabled", True) and not self.scheduler.paused:
-                self.scheduler.pause()
+            return factory(self.paths, self.settings, on_event=self._on_event), None
         except ImportError as exc:
             log.info("trainer not available: %s", exc)
-            self.scheduler, self.unavailable_reason = None, MISSING_REASON
+            return None, MISSING_REASON
         except Exception as exc:  # noqa: BLE001 - a broken trainer must not stop the window
-            log.exception("training scheduler failed to start")
-            self.scheduler = None
-            self.unavailable_reason = f"The training scheduler could not start ({type(exc).__name__}: {exc})."
-        else:
-            self.unavailable_reason = None
+            log.exception("training scheduler could not be created")
+            return None, f"The training scheduler could not start ({type(exc).__name__}: {exc})."
+
+    def _attach(self, created: tuple[Any, str | None]) -> bool:
+        scheduler, reason = created
+        if scheduler is not None:
+            try:
+                scheduler.start()
+            except Exception as exc:  # noqa: BLE001
+                log.exception("training scheduler failed to start")
+                scheduler, reason = None, f"The training scheduler could not start ({type(exc).__name__}: {exc})."
+        self.scheduler, self.unavailable_reason = scheduler, reason
         self.changed.emit()
-        return self.scheduler is not None
+        return scheduler is not None
+
+    def start(self) -> bool:
+        """Create and start the scheduler now; False (with ``unavailable_reason``) when it cannot."""
+        if self.scheduler is not None:
+            return True
+        return self._attach(self._create())
+
+    def start_in_background(self, runner) -> None:
+        """Build the scheduler on a worker (its imports and start-up take ~0.3 s), start it here."""
+        if self.scheduler is None:
+            runner.submit(lambda task: self._create(), kind="trainer", on_done=self._attach)
 
     def stop(self) -> None:
         if self.scheduler is not None:
@@ -69,12 +82,15 @@ class TrainingAdapter(QObject):
             except Exception:  # noqa: BLE001
                 log.exception("stopping the training scheduler failed")
 
-    def restart(self) -> None:
-        """Re-read settings (e.g. a new nightly time)."""
+    def restart(self, runner=None) -> None:
+        """Re-read settings (e.g. a new nightly time); in the background when given a runner."""
         if self.scheduler is not None:
             self.stop()
             self.scheduler = None
-        self.start()
+        if runner is not None:
+            self.start_in_background(runner)
+        else:
+            self.start()
 
     @property
     def available(self) -> bool:
@@ -105,6 +121,10 @@ class TrainingAdapter(QObject):
     @property
     def paused(self) -> bool:
         return bool(self.scheduler is not None and self.scheduler.paused)
+
+    @property
+    def nightly_enabled(self) -> bool:
+        return bool(getattr(self.settings, "nightly_enabled", True))
 
     @property
     def next_run(self) -> datetime | None:

@@ -75,7 +75,10 @@ class TrayController(QObject):
         else:
             self.pause.setText("Pause nightly training")
             self.pause.setIcon(icon("pause"))
-        if on:
+        if on and not t.nightly_enabled:
+            self.pause.setEnabled(False)
+            self.pause.setToolTip("Nightly training is switched off in Settings.")
+        elif on:
             self.pause.setToolTip("Stop or restart the nightly training run")
         text = t.describe_last() if on else (t.unavailable_reason or "Training unavailable")
         self.last.setText(text if len(text) <= MAX_MENU_TEXT else text[:MAX_MENU_TEXT - 1] + "…")

@@ -17,6 +17,14 @@ pytest.importorskip("pytestqt")
 
 from tests.conftest import SAMPLES  # noqa: E402
 
+@pytest.fixture(autouse=True, scope="session")
+def styled_qapp(qapp):
+    """The app as ``stickerstudio`` sets it up (theme, fonts, the PySide6 6.12.0 refcount guard)."""
+    from stickerstudio_desktop.ui.app import ensure_qapp
+
+    return ensure_qapp()
+
+
 @pytest.fixture(autouse=True)
 def no_real_keyring(monkeypatch):
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
@@ -34,10 +42,8 @@ def cli_app(shared_pipeline):
 @pytest.fixture
 def make_window(qtbot, cli_app):
     """Factory: a shown MainWindow without background services (no metrics port, no scheduler)."""
-    from stickerstudio_desktop.ui.app import ensure_qapp
     from stickerstudio_desktop.ui.main_window import MainWindow
 
-    ensure_qapp()
     made = []
 
     def make(**kwargs):

@@ -17,7 +17,7 @@ from tests.ui.helpers import wait_for_sticker, wait_idle
 def drop(widget, mime: QMimeData) -> None:
     """Deliver a real drag-enter + drop to *widget*, as a drag from another app would."""
     pos = QPointF(widget.width() / 2, widget.height() / 2)
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(pos.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(widget, enter)
     assert enter.isAccepted(), "the drop zone refused the drag"

@@ -91,7 +91,6 @@ def test_metrics_server_starts_and_busy_port_is_reported(qtbot, make_window, cli
     free = _busy_port()
     port = free.getsockname()[1]
     free.close()
-    win.apply_settings_port = None
     win.settings.metrics_port = port
     win.start_services_metrics_only()
     qtbot.waitUntil(lambda: win.metrics.running, timeout=10_000)

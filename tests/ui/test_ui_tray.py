@@ -106,11 +106,30 @@ def test_actions_disabled_without_trainer(make_window):
     assert "unavailable" in win.statusBar().currentMessage().lower()
 
 
-def test_nightly_disabled_setting_pauses_the_scheduler(cli_app):
+def test_nightly_switched_off_disables_pause(make_window, cli_app):
     cli_app.settings.nightly_enabled = False
-    adapter = TrainingAdapter(cli_app.paths, cli_app.settings, factory=RecordingScheduler)
-    assert adapter.start()
-    assert adapter.paused and adapter.scheduler.calls == ["start", "pause"]
+    win = make_window(training_factory=RecordingScheduler)
+    assert win.training.start()
+    assert win.tray.retrain.isEnabled()  # Retrain now still works
+    assert not win.tray.pause.isEnabled()
+    assert "switched off" in win.tray.pause.toolTip()
+
+
+def test_scheduler_is_built_off_the_gui_thread(qtbot, make_window):
+    built_on = []
+
+    def factory(paths, settings, on_event):
+        import threading
+
+        built_on.append(threading.current_thread() is threading.main_thread())
+        return RecordingScheduler(paths, settings, on_event)
+
+    win = make_window(training_factory=factory)
+    win.training.start_in_background(win.controller.runner)
+    qtbot.waitUntil(lambda: win.training.available, timeout=10_000)
+    assert built_on == [False]
+    assert win.training.scheduler.calls == ["start"]
+    assert win.tray.retrain.isEnabled()
 
 
 def test_real_trainer_pause_resume(cli_app, qtbot):

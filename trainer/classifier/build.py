@@ -61,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-card", type=Path, default=ROOT_DIR / "docs" / "data-card.md")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--fresh", action="store_true", help="rebuild the dataset and features even if cached")
     args = ap.parse_args(argv)
+    if args.fresh:
+        import shutil
+
+        shutil.rmtree(args.work, ignore_errors=True)
     started = time.perf_counter()
     stamps: dict[str, float] = {}
 
@@ -84,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     from .train import train_head
 
     torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # the head is tiny; more threads only spin when the CPU is shared
     x, y = {}, {}
     for split in ("train", "val", "test"):
         rows = [s for s in samples if s.split == split]

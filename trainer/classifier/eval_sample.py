@@ -32,7 +32,6 @@ PHOTO_NOTES = {
     "chelsea.png": "Stefan van der Walt, CC0 (scikit-image)",
     "coffee.png": "Rachel Michetti, CC0 (scikit-image)",
     "rocket.jpg": "SpaceX, public domain (scikit-image)",
-    "hubble_deep_field.jpg": "NASA, public domain (scikit-image)",
     "camera.png": "Lav Varshney, CC0 (scikit-image)",
     "coins.png": "Greek coins, Pompeii; no known copyright restrictions (scikit-image)",
     "clock_motion.png": "Stefan van der Walt, public domain (scikit-image)",

@@ -36,7 +36,9 @@ def feature_session(work: Path):
         from .model import StyleFeatures, backbone
 
         export_onnx(StyleFeatures(backbone()), path, output="features")
-    return ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    opts = ort.SessionOptions()
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")  # polite on a busy machine
+    return ort.InferenceSession(str(path), sess_options=opts, providers=["CPUExecutionProvider"])
 
 
 def extract(paths: list[Path], work: Path, flip: bool = False, log=print) -> np.ndarray:

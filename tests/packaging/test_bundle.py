@@ -1,0 +1,72 @@
+"""Build the PyInstaller bundle from build_spec.spec and run it like a user would."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+def folder_mb(path: Path) -> float:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 2**20
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    pytest.importorskip("PyInstaller")
+    work = tmp_path_factory.mktemp("pyinstaller")
+    run = subprocess.run(
+        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN", "--distpath", str(work / "dist"),
+         "--workpath", str(work / "build"), str(ROOT / "build_spec.spec")],
+        cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-3000:]
+    app = work / "dist" / "StickerStudio"
+    print(f"bundle size: {folder_mb(app):.0f} MB")
+    return app
+
+
+def test_bundle_is_inference_only_and_small(bundle):
+    internal = bundle / "_internal"
+    for heavy in ("torch", "torchvision", "triton", "ultralytics", "matplotlib", "mlflow", "trainer"):
+        assert not (internal / heavy).exists(), heavy
+    assert (internal / "models" / "manifest.json").is_file()
+    assert (internal / "models" / "u2netp.onnx").is_file() and (internal / "fonts" / "NotoColorEmoji.ttf").is_file()
+    assert folder_mb(bundle) < 900
+
+
+def test_selftest_passes(bundle, tmp_path):
+    env = {**os.environ, "STICKERSTUDIO_HOME": str(tmp_path / "home")}
+    env.pop("STICKERSTUDIO_MODEL_CACHE", None)  # the bundle must use its own weights
+    run = subprocess.run([str(bundle / "StickerStudio"), "--selftest"], capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "selftest passed" in run.stdout
+
+
+def test_selftest_fails_with_a_reason_when_a_model_is_damaged(bundle, tmp_path):
+    import shutil
+
+    broken = tmp_path / "StickerStudio"
+    shutil.copytree(bundle, broken, symlinks=True)
+    (broken / "_internal" / "models" / "u2netp.onnx").write_bytes(b"not a model")
+    env = {**os.environ, "STICKERSTUDIO_HOME": str(tmp_path / "home")}
+    env.pop("STICKERSTUDIO_MODEL_CACHE", None)
+    run = subprocess.run([str(broken / "StickerStudio"), "--selftest"], capture_output=True, text=True, env=env)
+    assert run.returncode != 0 and "u2netp" in run.stderr
+
+
+def test_window_renders_offscreen(bundle, tmp_path):
+    env = {**os.environ, "STICKERSTUDIO_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+    env.pop("STICKERSTUDIO_MODEL_CACHE", None)
+    shot = tmp_path / "window.png"
+    run = subprocess.run([str(bundle / "StickerStudio"), "gui", str(SAMPLES / "chelsea.jpg"), "--caption", "Hi",
+                          "--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert shot.stat().st_size > 10_000
+    assert "Could not load the Qt platform plugin" not in run.stderr

@@ -1,0 +1,98 @@
+"""The bundled style classifier, run exactly as the app runs it (ONNX through the engine).
+
+Checks the file against the manifest, the input/output contract, and the
+accuracy on the committed, redistributable eval sample (tests/data/style_eval,
+sources held out of training; see its LICENSES.md).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stickerstudio_desktop.config.paths import app_paths
+from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
+from stickerstudio_desktop.engine.pipeline import CLASSIFIER, Pipeline
+from stickerstudio_desktop.imaging import load_image
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL = ROOT / "tests" / "data" / "style_eval"
+
+
+def _rows() -> list[dict]:
+    with open(EVAL / "labels.csv", newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _rgb(path: Path) -> np.ndarray:
+    return np.asarray(load_image(path.read_bytes(), name=path.name).convert("RGB"))
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory) -> Pipeline:
+    return Pipeline(paths=app_paths(tmp_path_factory.mktemp("home")), manifest=load_manifest())
+
+
+def test_manifest_entry_describes_the_committed_file():
+    manifest = load_manifest()
+    spec = manifest.get(CLASSIFIER)
+    path = manifest.bundled_path(spec)
+    assert spec.kind == "classifier" and not spec.fetched
+    assert sha256_file(path) == spec.sha256
+    assert sorted(spec.class_names) == ["animated", "normal"]
+    assert spec.input.resize == "stretch" and spec.input.size == (224, 224)
+    for key in ("metrics", "training_data", "created", "command"):
+        assert spec.extra.get(key), key
+    assert spec.extra["metrics"]["test"]["accuracy"] >= 0.97
+    assert path.stat().st_size < 20 * 1024 * 1024
+
+
+def test_input_and_output_contract(pipeline):
+    clf = pipeline.classifier()
+    assert clf is not None, "the style classifier is not installed"
+    h, w = clf.spec.input.size
+    (inp,), (out,) = clf.session.get_inputs(), clf.session.get_outputs()
+    assert inp.shape == [1, 3, h, w] and inp.type == "tensor(float)"
+    assert out.shape == [1, len(clf.spec.class_names)]
+    result = pipeline.classify_rgb(_rgb(ROOT / "resources" / "samples" / "coffee.jpg"))
+    assert result.style in clf.spec.class_names and 0.5 <= result.score <= 1.0
+    assert result.model == f"{CLASSIFIER}@{clf.spec.version}"
+
+
+def test_eval_sample_is_small_labelled_and_licensed():
+    rows = _rows()
+    files = sorted(p.name for p in EVAL.glob("*.jpg"))
+    assert sorted(r["file"] for r in rows) == files
+    assert len(rows) >= 40
+    styles = [r["style"] for r in rows]
+    assert styles.count("animated") >= 15 and styles.count("normal") >= 15
+    assert sum((EVAL / f).stat().st_size for f in files) < 4 * 1024 * 1024
+    licences = (EVAL / "LICENSES.md").read_text(encoding="utf-8")
+    assert all(f"`{f}`" in licences for f in files)
+    assert all(("CC0" in r["licence"]) or ("public domain" in r["licence"]) or ("OFL" in r["licence"])
+               or ("no known copyright" in r["licence"]) for r in rows)
+
+
+def test_accuracy_on_the_committed_eval_sample(pipeline):
+    rows = _rows()
+    wrong = []
+    for r in rows:
+        got = pipeline.classify_rgb(_rgb(EVAL / r["file"]))
+        if got.style != r["style"]:
+            wrong.append((r["file"], got.style, round(got.score, 2)))
+    accuracy = 1 - len(wrong) / len(rows)
+    assert accuracy >= 0.9, f"accuracy {accuracy:.3f}; wrong: {wrong}"
+    for style in ("animated", "normal"):
+        n = sum(r["style"] == style for r in rows)
+        missed = sum(1 for f, _, _ in wrong if next(r for r in rows if r["file"] == f)["style"] == style)
+        assert missed / n <= 0.2, f"{style}: {missed}/{n} wrong"
+
+
+def test_the_app_sample_photos_are_normal(pipeline):
+    photos = sorted((ROOT / "resources" / "samples").glob("*.jpg"))
+    assert photos
+    styles = {p.name: pipeline.classify_rgb(_rgb(p)).style for p in photos}
+    assert list(styles.values()).count("normal") >= len(photos) - 1, styles

@@ -182,4 +182,4 @@ def cmd_gui(app: App, args: argparse.Namespace) -> int:
     except ImportError as exc:  # PySide6 missing or broken
         raise UsageError(f"The window cannot start: {exc}.") from None
     return run_gui(app, image=getattr(args, "image", None), caption=getattr(args, "caption", None),
-                   screenshot=getattr(args, "screenshot", None))
+                   screenshot=getattr(args, "screenshot", None), view=getattr(args, "view", "create"))

@@ -128,15 +128,14 @@ class Pipeline:
         timings.add(stage, dt * 1000)
         METRICS.stage_seconds.labels(stage, model).observe(dt)
 
-    def load(self, source: str | Path | bytes | Image.Image, timings: Timings | None = None
-             ) -> tuple[str, Image.Image]:
-        """Read *source* once: (content key, RGB/RGBA image)."""
+    def load(self, source: str | Path | bytes | Image.Image, timings: Timings | None = None,
+             name: str | None = None) -> tuple[str, Image.Image]:
+        """Read *source* once: (content key, RGB/RGBA image); *name* labels bytes in errors."""
         timings = timings if timings is not None else Timings()
         with self._stage(timings, "load"):
             if isinstance(source, Image.Image):
                 img = source.convert("RGBA" if "A" in source.getbands() else "RGB")
                 return image_key(img.tobytes() + repr(img.size).encode()), img
-            name = None
             if not isinstance(source, bytes):
                 name = Path(source).name
                 source = _read_file(Path(source))
@@ -149,11 +148,12 @@ class Pipeline:
         with self._stage(timings or Timings(), "classify", clf.spec.name):
             return clf.classify(rgb)
 
-    def analyse(self, source: str | Path | bytes | Image.Image, engine: str = "auto") -> Analysis:
+    def analyse(self, source: str | Path | bytes | Image.Image, engine: str = "auto",
+                name: str | None = None) -> Analysis:
         if engine not in ENGINES:
             raise ConfigError(f"Engine must be one of {', '.join(ENGINES)}, not {engine!r}.")
         timings = Timings()
-        key, img = self.load(source, timings)
+        key, img = self.load(source, timings, name)
         with self._lock:
             cached = self._analyses.get((key, engine))
         if cached is not None:

@@ -22,7 +22,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
-from ..errors import ExportError, GenerationError, ImageLoadError, StickerStudioError
+from ..errors import ExportError, GenerationError, StickerStudioError
 from ..files import atomic_write_bytes, unique_path
 from ..sticker.compose import StickerStyle
 from .outlines import SubjectOutline, subject_outlines
@@ -260,13 +260,8 @@ class EditorController(QObject):
 
         def work(task: Task):
             maker = self.maker()
-            try:
-                analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline))
-            except ImageLoadError as exc:
-                if not isinstance(source, bytes):
-                    raise  # the pipeline already named the file
-                text = str(exc)
-                raise ImageLoadError(f"{label} could not be opened: {text[:1].lower()}{text[1:]}") from None
+            analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline),
+                                              name=label if isinstance(source, bytes) else None)
             task.check_cancel()
             photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
                               subject_outlines(analysis.instances, analysis.rgb.shape[:2]))

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
-from stickerstudio_desktop.config.settings import _coerce
+from stickerstudio_desktop.config.settings import _coerce, read_json_object
 from stickerstudio_desktop.errors import ConfigError
 from stickerstudio_desktop.files import atomic_write_bytes
 
@@ -130,13 +130,7 @@ def load_trainer_settings(trainer_dir: Path, environ: Mapping[str, str] | None =
     s = TrainerSettings()
     path = settings_file(trainer_dir)
     if path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"Trainer settings file {path} is not valid JSON ({exc}).") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"Trainer settings file {path} must hold a JSON object.")
-        _merge(s, data, str(path))
+        _merge(s, read_json_object(path, "Trainer settings file"), str(path))
     env = {f.name: environ[ENV_PREFIX + f.name.upper()] for f in fields(TrainerSettings)
            if ENV_PREFIX + f.name.upper() in environ}
     if "sources" in env:  # several sources are separated by ';' (a query may contain commas)

@@ -138,19 +138,24 @@ def merge(settings: Settings, values: Mapping[str, Any]) -> Settings:
     return settings
 
 
+def read_json_object(path: Path, what: str = "Settings file") -> dict[str, Any]:
+    """A settings file's JSON object, or ConfigError with one sentence."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{what} {path} is not valid JSON ({exc}).") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} {path} must hold a JSON object.")
+    return data
+
+
 def load_settings(settings_file: Path | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Defaults, then the JSON file (if any), then the environment; validated."""
     environ = os.environ if environ is None else environ
     s = Settings()
     if settings_file and settings_file.exists():
-        try:
-            data = json.loads(settings_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"Settings file {settings_file} is not valid JSON ({exc}).") from None
-        if not isinstance(data, dict):
-            raise ConfigError(f"Settings file {settings_file} must hold a JSON object.")
-        merge(s, data)
+        merge(s, read_json_object(settings_file))
     env_values: dict[str, Any] = {}
     for f in fields(Settings):
         key = URL_ENV.get(f.name) or f"STICKERSTUDIO_{f.name.upper()}"

@@ -14,6 +14,7 @@ import logging
 import signal
 import sys
 import threading
+from pathlib import Path
 from typing import Any, Sequence
 
 from stickerstudio_desktop.config.paths import HOME_ENV, app_paths
@@ -48,7 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--metrics-port", type=int, metavar="N", help="port for /metrics on 127.0.0.1")
 
     sub.add_parser("status", parents=[common], help="champions, datasets, last run")
-    sub.add_parser("eval", parents=[common], help="score the champions on the evaluation set")
+    ev = sub.add_parser("eval", parents=[common], help="score the champions on the evaluation set; with --students, "
+                        "measure the bundled students and write docs/model-card.md")
+    ev.add_argument("--students", action="store_true",
+                    help="evaluate the students (implied by the options below)")
+    ev.add_argument("--checkpoint", type=Path, metavar="PT", help="export this checkpoint to ONNX and evaluate it "
+                    "(default: models/yolo_*.onnx if bundled, else trainer/checkpoints/student_base_best.pt)")
+    ev.add_argument("--models", "--onnx-dir", dest="models", type=Path, metavar="DIR",
+                    help="a folder holding yolo_normal.onnx and yolo_animated.onnx")
+    ev.add_argument("--data", type=Path, metavar="DIR", help="student composites (default: .cache/students)")
+    ev.add_argument("--limit", type=int, metavar="N", help="at most N test composites per style and N photos")
+    ev.add_argument("--doc", type=Path, metavar="FILE", help="model card to write (default: docs/model-card.md)")
     rb = sub.add_parser("rollback", parents=[common], help="make the previous version the champion again")
     rb.add_argument("--model", choices=("normal", "animated"), default="normal")
     return parser
@@ -119,6 +130,8 @@ def _cmd_status(args, paths, stdout) -> int:
 
 
 def _cmd_eval(args, paths, stdout) -> int:
+    if args.students or any(v is not None for v in (args.checkpoint, args.models, args.data, args.limit, args.doc)):
+        return _cmd_eval_students(args, paths, stdout)
     from .status import evaluate_champions
 
     ev = evaluate_champions(paths, _settings(paths, args))
@@ -127,6 +140,22 @@ def _cmd_eval(args, paths, stdout) -> int:
         score = f"mIoU {m['miou']:.3f}" if m["miou"] is not None else "not evaluated"
         lines.append(f"{name} {m['version'] or '-'}: {score} on {m['images']} images")
     _print(args, ev, "\n".join(lines), stdout)
+    return EXIT_OK
+
+
+def _cmd_eval_students(args, paths, stdout) -> int:
+    from .students.evaluate import evaluate_students
+
+    rep = evaluate_students(paths, checkpoint=args.checkpoint, models_dir=args.models, data_dir=args.data,
+                            limit=args.limit, doc=args.doc, log=lambda m: sys.stderr.write(m + "\n"))
+    lines = []
+    for style, s in rep["styles"].items():
+        st, u2 = s["models"]["student"], s["models"]["u2net"]
+        lines.append(f"{st['name']}: mIoU {st['miou']:.3f}, boundary F {st['boundary_f']:.3f} on {s['n']} images "
+                     f"(U²-Net {u2['miou']:.3f}); {s['speedup_vs_u2net']}× faster than U²-Net")
+    passed = sum(t["pass"] for t in rep["targets"])
+    lines.append(f"Targets met: {passed} of {len(rep['targets'])}. Wrote {rep['card']} and {rep['contact_sheet']}.")
+    _print(args, rep, "\n".join(lines), stdout)
     return EXIT_OK
 
 

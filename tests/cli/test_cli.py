@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from pathlib import Path
 import subprocess
 import sys
 
@@ -65,13 +66,25 @@ def test_mask_folder_writes_8bit_masks_at_input_size(photos, tmp_path):
         assert m.mode == "L" and m.size == Image.open(p).size
 
 
-def test_classify_prints_json_lines(photos, capsys, shared_pipeline):
-    if shared_pipeline.classifier() is None:
-        pytest.skip("no style classifier bundled yet")
+def test_classify_prints_json_lines(photos, capsys):
     assert main(["classify", str(photos[0].parent)]) == 0
     rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
     assert len(rows) == len(list(photos[0].parent.glob("*.jpg")))
     assert all(r["style"] in ("animated", "normal") and 0.5 <= r["score"] <= 1 for r in rows)
+    assert [r["style"] for r in rows].count("normal") >= len(rows) - 1  # real photos
+
+
+def test_classify_tells_cartoons_from_photos():
+    from tests.conftest import ROOT
+    import io, contextlib
+
+    sample = ROOT / "tests" / "data" / "style_eval"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        main(["classify", str(sample)])
+    rows = [json.loads(l) for l in buf.getvalue().splitlines()]
+    right = sum(Path(r["path"]).name.startswith(r["style"]) for r in rows)
+    assert len(rows) >= 40 and right / len(rows) >= 0.9
 
 
 def test_fonts_and_models(capsys):

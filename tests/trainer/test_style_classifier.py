@@ -96,3 +96,26 @@ def test_the_app_sample_photos_are_normal(pipeline):
     assert photos
     styles = {p.name: pipeline.classify_rgb(_rgb(p)).style for p in photos}
     assert list(styles.values()).count("normal") >= len(photos) - 1, styles
+
+
+def test_publishing_rewrites_only_the_classifier_entry_and_section(tmp_path):
+    from trainer.classifier.publish import BEGIN, END, update_data_card, update_manifest
+
+    original = (ROOT / "models" / "manifest.json").read_text(encoding="utf-8")
+    (tmp_path / "manifest.json").write_text(original, encoding="utf-8")
+    entry = {"kind": "classifier", "file": "x.onnx", "sha256": "ab" * 32, "class_names": ["animated", "normal"],
+             "input": {"size": [224, 224]}, "metrics": {"test": {"accuracy": 0.5}}}
+    update_manifest(tmp_path, entry)
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    cut = original.index('"style_classifier"')
+    assert text[:cut] == original[:cut]
+    assert load_manifest(tmp_path).get(CLASSIFIER).sha256 == "ab" * 32
+
+    card = tmp_path / "card.md"
+    card.write_text("# Card\n\nkept above\n", encoding="utf-8")
+    update_data_card(card, "first")
+    card.write_text(card.read_text(encoding="utf-8") + "\nkept below\n", encoding="utf-8")
+    update_data_card(card, "second")
+    result = card.read_text(encoding="utf-8")
+    assert "kept above" in result and "kept below" in result and "first" not in result
+    assert result.count(BEGIN) == 1 and f"{BEGIN}\nsecond\n{END}" in result

@@ -46,6 +46,7 @@ RECIPES = {
 DEFAULT_COUNTS = {"train": 2000, "val": 300, "test": 400}  # per style
 CANVAS = CompositeConfig(long_side=(224, 640))
 CARTOON_ORIGINS = ("tuxpaint", "kenney", "noto-emoji")
+MIN_DETAIL = 0.04  # share of edge pixels a whole-image crop needs
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,26 @@ def _graphic_background(pools: _Pools, rng: np.random.Generator):
     return _rgb(src), [src.id]
 
 
+def _detail(img: np.ndarray) -> float:
+    """Share of pixels on a clear edge; featureless crops (sky, blur, blank) show no style at all."""
+    g = cv2.cvtColor(img, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mag = np.hypot(cv2.Sobel(g, cv2.CV_32F, 1, 0), cv2.Sobel(g, cv2.CV_32F, 0, 1))
+    return float((mag > 40).mean())
+
+
+def _crop(img: np.ndarray, h: int, w: int, rng: np.random.Generator, min_scale: float) -> np.ndarray:
+    """A random crop with some visible structure (best of a few tries)."""
+    best, best_detail = None, -1.0
+    for _ in range(6):
+        crop = bgs.random_crop(img, h, w, rng, min_scale=min_scale)
+        detail = _detail(crop)
+        if detail >= MIN_DETAIL:
+            return crop
+        if detail > best_detail:
+            best, best_detail = crop, detail
+    return best
+
+
 def _n_subjects(rng: np.random.Generator) -> int:
     return int(rng.choice([1, 1, 1, 2, 2, 3]))
 
@@ -126,12 +147,12 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
     if recipe == "graphic_only":
         bg, ids = _graphic_background(pools, rng)
         h, w = _size(rng)
-        img = bg(h, w, rng) if callable(bg) else bgs.random_crop(bg, h, w, rng)
+        img = bg(h, w, rng) if callable(bg) else _crop(bg, h, w, rng, 0.35)
         return img, tuple(ids)
     if recipe in ("stylized_photo", "photo_whole"):
         src = _pick(rng, pools.photos)
         h, w = _size(rng)
-        img = bgs.random_crop(_rgb(src), h, w, rng, min_scale=0.5 if recipe == "stylized_photo" else 0.25)
+        img = _crop(_rgb(src), h, w, rng, 0.5 if recipe == "stylized_photo" else 0.25)
         if recipe == "stylized_photo":
             return cartoonize(img, rng), (src.id,)
         if rng.random() < 0.1:
@@ -206,7 +227,7 @@ def build(sources: Path, out: Path, seed: int = 0, counts: dict[str, int] | None
     counts = counts or DEFAULT_COUNTS
     out = Path(out)
     index = out / "index.jsonl"
-    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES}, sort_keys=True)
+    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL}, sort_keys=True)
     if index.exists() and (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return [Sample(**{**d, "sources": tuple(d["sources"])}) for d in map(json.loads, index.read_text().splitlines())]
     jobs = plan(counts)

@@ -30,8 +30,6 @@ def feature_session(work: Path):
 
     path = Path(work) / f"features-{'-'.join(map(str, TAPS))}.onnx"
     if not path.exists():
-        import torch
-
         from .export import export_onnx
         from .model import StyleFeatures, backbone
 

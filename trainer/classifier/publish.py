@@ -18,10 +18,17 @@ BEGIN, END = "<!-- style_classifier:begin -->", "<!-- style_classifier:end -->"
 
 
 def _value(v: Any, indent: int) -> str:
+    """Compact JSON when it fits a line (or is a list of scalars), else one key per line, recursively."""
     flat = json.dumps(v, ensure_ascii=False)
-    if len(flat) <= 160 or not isinstance(v, (dict, list)):
+    scalars = isinstance(v, list) and all(not isinstance(x, (dict, list)) for x in v)
+    if len(flat) <= 160 or scalars or not isinstance(v, (dict, list)):
         return flat
-    return json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n" + " " * indent)
+    pad = " " * (indent + 2)
+    if isinstance(v, dict):
+        body = [f"{pad}{json.dumps(k, ensure_ascii=False)}: {_value(x, indent + 2)}" for k, x in v.items()]
+        return "{\n" + ",\n".join(body) + "\n" + " " * indent + "}"
+    body = [f"{pad}{_value(x, indent + 2)}" for x in v]
+    return "[\n" + ",\n".join(body) + "\n" + " " * indent + "]"
 
 
 def dump_manifest(raw: dict) -> str:

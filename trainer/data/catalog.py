@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.errors import ConfigError
 
 from . import emoji
 from .imageio import load_rgba
@@ -363,8 +364,6 @@ def build_catalog(root: Path) -> Catalog:
     root = Path(root)
     missing = [p for p in ("tuxpaint-stamps-default", "arcade", "scikit-image") if not (root / p).is_dir()]
     if missing:
-        from stickerstudio_desktop.errors import ConfigError
-
         raise ConfigError(f"Training sources are missing under {root} ({', '.join(missing)}); "
                           "run scripts/fetch_training_sources.sh first.")
     fgs = _tuxpaint(root) + _kenney(root) + _emoji()

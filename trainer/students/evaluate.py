@@ -1,0 +1,622 @@
+"""Measure the students exactly as the app runs them: ONNX files through the engine, never PyTorch.
+
+``stickerstudio-train eval --students [--checkpoint PT | --models DIR] [--data DIR] [--limit N]``
+
+On the held-out test composites of each style (exact ground truth) it scores
+the student, U²-Net and U²-Netp on the same images in the same run, plus the
+app's ``auto`` path (classifier → student → U²-Netp when the student finds
+nothing). It also measures agreement with U²-Net on real photos, the style
+classifier, latency p50 per model and per stage, and file sizes, then writes
+``docs/model-card.md`` and a contact sheet of cut-outs. Masks are the union
+of every instance at 0.5, as the nightly gate scores them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Sequence
+
+import cv2
+import numpy as np
+
+from stickerstudio_desktop.config.paths import ROOT_DIR, AppPaths, bundled
+from stickerstudio_desktop.engine.manifest import Manifest, load_manifest, sha256_file
+from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT, Pipeline
+from stickerstudio_desktop.engine.subjects import union_mask
+from stickerstudio_desktop.errors import ConfigError, ModelError
+
+from ..classifier.evaluate import evaluate as evaluate_classifier
+from ..classifier.evaluate import latency as classifier_latency
+from ..classifier.evaluate import read_rgb
+from ..evaluate import iou, predicted_mask
+from ..models import yolo_spec
+from ..routing import model_name
+from .data import STYLES, StudentData
+
+DATA_DIR = ROOT_DIR / ".cache" / "students"
+CHECKPOINT = ROOT_DIR / "trainer" / "checkpoints" / "student_base_best.pt"
+DOC = ROOT_DIR / "docs" / "model-card.md"
+STYLE_EVAL = ROOT_DIR / "tests" / "data" / "style_eval"
+PHOTOS = tuple(sorted((ROOT_DIR / "resources" / "samples").glob("*.jpg"))
+               + sorted((ROOT_DIR / "tests" / "data").glob("*.jpg")))
+IMGSZ = 320
+#: Boundary pixels match when within max(2 px, 0.5 % of the image diagonal), at the image's own resolution.
+BOUNDARY_MIN_PX, BOUNDARY_FRACTION = 2, 0.005
+BOUNDARY_RULE = "max(2 px, 0.5 % of the image diagonal) at the image's own resolution"
+TARGETS = {"student_miou": 0.90, "gap_to_u2net": 0.02, "speedup": 10.0, "student_mb": 15.0,
+           "classifier_accuracy": 0.97, "classifier_ms": 10.0}
+REFERENCES = ("u2net", "u2netp")
+CELL = 180  # contact-sheet cell side, pixels
+
+Log = Callable[[str], None]
+
+
+# -- metrics ---------------------------------------------------------------------------------------
+
+def boundary_tolerance(shape: tuple[int, ...]) -> int:
+    return max(BOUNDARY_MIN_PX, round(BOUNDARY_FRACTION * math.hypot(shape[0], shape[1])))
+
+
+def _boundary(mask: np.ndarray) -> np.ndarray:
+    """Inner contour pixels; the image frame is not a contour (replicated border)."""
+    m = mask.astype(np.uint8)
+    return (m - cv2.erode(m, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_REPLICATE)) > 0
+
+
+def boundary_f_score(pred: np.ndarray, truth: np.ndarray, tolerance: int | None = None) -> float:
+    """F-measure of contour pixels matched within *tolerance* px (default: ``boundary_tolerance``)."""
+    if pred.shape != truth.shape:
+        raise ValueError(f"mask shapes differ: {pred.shape} vs {truth.shape}")
+    pb, tb = _boundary(pred), _boundary(truth)
+    if not pb.any() or not tb.any():
+        # No contour on one side: only agreement on "empty" vs "everything" counts.
+        return float(not pb.any() and not tb.any() and bool(pred.any()) == bool(truth.any()))
+    tol = boundary_tolerance(truth.shape) if tolerance is None else tolerance
+    to_truth = cv2.distanceTransform((~tb).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    to_pred = cv2.distanceTransform((~pb).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    precision = float((to_truth[pb] <= tol).mean())
+    recall = float((to_pred[tb] <= tol).mean())
+    return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+def _p50(values: Sequence[float]) -> float | None:
+    return round(float(np.median(values)), 2) if len(values) else None
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(float(np.mean(values)), 4) if len(values) else None
+
+
+# -- what is evaluated -----------------------------------------------------------------------------
+
+def export_checkpoint(checkpoint: Path, work: Path, imgsz: int = IMGSZ) -> Path:
+    """Static ONNX of *checkpoint* in *work*; a copy is exported, so nothing lands beside the original."""
+    from ..export import export_onnx
+
+    if not Path(checkpoint).is_file():
+        raise ConfigError(f"The checkpoint {checkpoint} does not exist.")
+    work.mkdir(parents=True, exist_ok=True)
+    copy = work / "student.pt"
+    shutil.copy2(checkpoint, copy)  # the trainer replaces its checkpoints by rename: the copy is whole
+    return export_onnx(copy, imgsz, work / "student.onnx", work / "trainer-home")
+
+
+def checkpoint_state(checkpoint: Path, results_csv: Path | None = None) -> dict:
+    """Training progress recorded in an ultralytics checkpoint (and the run's results.csv, if any)."""
+    import torch
+
+    ckpt = torch.load(str(checkpoint), map_location="cpu", weights_only=False)
+    results = ckpt.get("train_results") or {}
+    metrics = ckpt.get("train_metrics") or {}
+    state = {"checkpoint": str(checkpoint), "epochs_in_checkpoint": len(results.get("epoch", [])),
+             "epochs_planned": (ckpt.get("train_args") or {}).get("epochs"),
+             "best_epoch": (ckpt.get("stopper") or {}).get("best_epoch"),
+             "val_mask_map50": metrics.get("metrics/mAP50(M)"), "val_mask_map50_95": metrics.get("metrics/mAP50-95(M)"),
+             "saved": ckpt.get("date")}
+    if results_csv is not None and results_csv.is_file():
+        rows = [r for r in results_csv.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
+        state["epochs_done_in_run"] = len(rows)
+        state["results_csv"] = str(results_csv)
+    return state
+
+
+def student_files(models_dir: Path) -> dict[str, Path]:
+    files = {style: Path(models_dir) / f"{model_name(style)}.onnx" for style in STYLES}
+    missing = [p.name for p in files.values() if not p.is_file()]
+    if missing:
+        raise ConfigError(f"{models_dir} has no {' or '.join(missing)}; "
+                          "pass the folder that holds the student ONNX files.")
+    return files
+
+
+def harness_pipeline(students: dict[str, Path], paths: AppPaths, scratch: Path) -> Pipeline:
+    """The app's Pipeline with *students* installed as if bundled.
+
+    Promoted models live in *scratch*, so none of the user's can stand in;
+    fetched weights (U²-Net) come from the user's model cache.
+    """
+    base = load_manifest()
+    models = dict(base.models)
+    for style, path in students.items():
+        name = model_name(style)
+        # An absolute file name wins over the manifest directory (pathlib joins it as is).
+        models[name] = replace(models.get(name) or yolo_spec(name, IMGSZ), file=str(Path(path).resolve()))
+    private = AppPaths(data=scratch / "data", config=scratch / "config", cache=paths.cache, logs=scratch / "logs")
+    return Pipeline(paths=private, manifest=Manifest(directory=base.directory, models=models))
+
+
+def held_out_items(data_dir: Path, style: str, limit: int | None) -> list[tuple[Path, Path]]:
+    """(image, exact mask) pairs of the held-out composites; the first *limit* of them."""
+    items = StudentData(Path(data_dir) / style, style).test_items()
+    if not items:
+        raise ConfigError(f"{Path(data_dir) / style / 'images' / 'test'} holds no test composites; build them with "
+                          "`python -m trainer.students.build --data-only`.")
+    items = items[:limit] if limit else items
+    missing = [img.name for img, mask in items if not mask.is_file()]
+    if missing:
+        raise ConfigError(f"The test composite {missing[0]} has no ground-truth mask in masks/test.")
+    return items
+
+
+def _truth(path: Path, shape: tuple[int, int]) -> np.ndarray:
+    mask = cv2.imread(str(path), cv2.IMREAD_GRAYSCALE)
+    if mask is None or mask.shape != shape:
+        raise ConfigError(f"The mask {path.name} is unreadable or not the size of its image.")
+    return mask > 127
+
+
+def _instances_mask(instances, shape: tuple[int, int]) -> np.ndarray:
+    if not instances:
+        return np.zeros(shape, bool)
+    return union_mask(instances, range(len(instances))) >= 0.5
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+@dataclass
+class ImageScore:
+    name: str
+    style: str
+    iou: dict[str, float]
+    bf: dict[str, float]
+    ms: dict[str, float]
+    auto_engine: str
+    student_empty: bool  # the style's own student found no subject
+    thumbs: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # for the contact sheet only
+
+
+def _timed(segmenter, rgb: np.ndarray) -> tuple[np.ndarray, float]:
+    t0 = time.perf_counter()
+    mask = predicted_mask(segmenter, rgb)  # inference + the engine's post-processing + union
+    return mask, (time.perf_counter() - t0) * 1000
+
+
+def _thumb(img: np.ndarray) -> np.ndarray:
+    h, w = img.shape[:2]
+    s = CELL / max(h, w)
+    return cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+
+def _score_composite(pipeline: Pipeline, style: str, image: Path, mask_path: Path, models: dict) -> ImageScore:
+    rgb = read_rgb(image)
+    truth = _truth(mask_path, rgb.shape[:2])
+    masks, ms = {}, {}
+    for key, seg in models.items():
+        masks[key], ms[key] = _timed(seg, rgb)
+    analysis = pipeline.analyse(image, "auto")
+    masks["auto"] = _instances_mask(analysis.instances, rgb.shape[:2])
+    ms["auto"] = analysis.timings.stages.get("classify", 0.0) + analysis.timings.stages.get("segment", 0.0)
+    cut = pipeline.cutout(analysis, "all")
+    ms.update({f"stage:{k}": v for k, v in {**analysis.timings.stages, **cut.timings.stages}.items()})
+    thumbs = {"input": _thumb(rgb), "truth": _thumb(truth.astype(np.uint8) * 255),
+              "student": _thumb(masks["student"].astype(np.uint8) * 255),
+              "u2net": _thumb(masks["u2net"].astype(np.uint8) * 255)}
+    return ImageScore(name=image.name, style=style, iou={k: iou(m, truth) for k, m in masks.items()},
+                      bf={k: boundary_f_score(m, truth) for k, m in masks.items()}, ms=ms,
+                      auto_engine=analysis.engine, student_empty=not masks["student"].any(), thumbs=thumbs)
+
+
+def _style_summary(scores: list[ImageScore], student: str) -> dict:
+    out: dict = {"n": len(scores), "models": {}}
+    for key in ("student", *REFERENCES, "auto"):
+        name = {"student": student, "auto": f"auto ({student} → {SALIENT_DEFAULT})"}.get(key, key)
+        out["models"][key] = {"name": name, "miou": _mean([s.iou[key] for s in scores]),
+                              "boundary_f": _mean([s.bf[key] for s in scores]),
+                              "p50_ms": _p50([s.ms[key] for s in scores])}
+    out["student_empty"] = sum(s.student_empty for s in scores)
+    out["auto_routed"] = {e: sum(s.auto_engine == e for s in scores) for e in sorted({s.auto_engine for s in scores})}
+    st, u2 = out["models"]["student"]["p50_ms"], out["models"]["u2net"]["p50_ms"]
+    out["speedup_vs_u2net"] = round(u2 / st, 1) if st and u2 else None
+    return out
+
+
+def _photo_agreement(pipeline: Pipeline, photos: Sequence[Path], u2net) -> dict:
+    items = []
+    for path in photos:
+        analysis = pipeline.analyse(path, "auto")
+        ref = predicted_mask(u2net, analysis.rgb)
+        auto = _instances_mask(analysis.instances, analysis.rgb.shape[:2])
+        student = auto if analysis.engine.startswith("yolo_") else np.zeros_like(auto)  # it found nothing
+        items.append({"file": path.name, "style": analysis.style.style if analysis.style else None,
+                      "engine": analysis.engine, "iou_student": round(iou(student, ref), 4),
+                      "iou_auto": round(iou(auto, ref), 4)})
+    return {"n": len(items), "items": items, "miou_student": _mean([i["iou_student"] for i in items]),
+            "miou_auto": _mean([i["iou_auto"] for i in items])}
+
+
+def _style_eval_items(folder: Path) -> list[tuple[Path, str]]:
+    try:
+        with open(folder / "labels.csv", newline="", encoding="utf-8") as fh:
+            return [(folder / r["file"], r["style"]) for r in csv.DictReader(fh)]
+    except (OSError, KeyError):
+        raise ConfigError(f"{folder / 'labels.csv'} is missing or has no file/style columns.") from None
+
+
+def _classifier_report(pipeline: Pipeline, composites: list[tuple[Path, str]], sample: Path | None,
+                       latency_runs: int) -> dict | None:
+    clf = pipeline.classifier()
+    if clf is None:
+        return None
+    out = {"name": f"{clf.spec.name}@{clf.spec.version}", "classes": list(clf.spec.class_names)}
+    if sample is not None:
+        ev = evaluate_classifier(clf, _style_eval_items(sample))
+        out["eval_sample"] = {**ev.as_dict(), "errors": ev.errors, "dir": str(sample)}
+    ev = evaluate_classifier(clf, composites)
+    out["test_composites"] = {**ev.as_dict(), "errors": len(ev.errors)}
+    out["latency"] = classifier_latency(clf, read_rgb(composites[0][0]), runs=latency_runs,
+                                        warmup=min(10, latency_runs))
+    return out
+
+
+def _cpu() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or "unknown CPU"
+
+
+def _targets(styles: dict, classifier: dict | None, sizes: dict) -> list[dict]:
+    t = TARGETS
+    rows = []
+    for style, s in styles.items():
+        m = s["models"]
+        st, u2 = m["student"]["miou"], m["u2net"]["miou"]
+        rows.append({"target": f"{m['student']['name']} mIoU ≥ {t['student_miou']:.2f}",
+                     "measured": f"{st:.3f}", "pass": st >= t["student_miou"]})
+        rows.append({"target": f"{m['student']['name']} no more than {t['gap_to_u2net']:.2f} below U²-Net",
+                     "measured": f"{st - u2:+.3f} (U²-Net {u2:.3f})", "pass": st >= u2 - t["gap_to_u2net"]})
+        sp = s["speedup_vs_u2net"]
+        rows.append({"target": f"{m['student']['name']} ≥ {t['speedup']:.0f}× faster than U²-Net",
+                     "measured": f"{sp}×" if sp else "n/a", "pass": bool(sp and sp >= t["speedup"])})
+        mb = sizes[m["student"]["name"]] / 2**20
+        rows.append({"target": f"{m['student']['name']}.onnx ≤ {t['student_mb']:.0f} MB", "measured": f"{mb:.1f} MB",
+                     "pass": mb <= t["student_mb"]})
+    if classifier:
+        for key, label in (("eval_sample", "committed eval sample"), ("test_composites", "held-out composites")):
+            if key in classifier:
+                acc = classifier[key]["accuracy"]
+                rows.append({"target": f"classifier accuracy ≥ {t['classifier_accuracy']:.0%} ({label})",
+                             "measured": f"{acc:.1%} of {classifier[key]['n']}",
+                             "pass": acc >= t["classifier_accuracy"]})
+        ms = classifier["latency"]["classify_p50_ms"]
+        rows.append({"target": f"classifier ≤ {t['classifier_ms']:.0f} ms per image (p50)", "measured": f"{ms} ms",
+                     "pass": ms <= t["classifier_ms"]})
+    return rows
+
+
+def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR, limit: int | None = None,
+        photos: Sequence[Path] = PHOTOS, style_eval: Path | None = STYLE_EVAL, source: str = "",
+        training: dict | None = None, latency_runs: int = 100, log: Log = print) -> tuple[dict, list[ImageScore]]:
+    """Evaluate *students* ({style: ONNX}); returns (JSON-ready report, per-image scores)."""
+    if limit is not None and limit < 1:
+        raise ConfigError("--limit must be at least 1.")
+    items = {style: held_out_items(data_dir, style, limit) for style in STYLES}
+    photos = list(photos)[:limit] if limit else list(photos)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    with tempfile.TemporaryDirectory(prefix="student-eval-") as scratch:
+        pipeline = harness_pipeline(students, paths, Path(scratch))
+        refs = {name: pipeline.salient(name) for name in REFERENCES}
+        scores: list[ImageScore] = []
+        warmed: set[int] = set()
+        for style in STYLES:
+            student = pipeline.yolo(style)
+            if student is None:
+                raise ModelError(f"The {model_name(style)} student could not be installed for evaluation.")
+            models = {"student": student, **refs}
+            warm = read_rgb(items[style][0][0])  # a session's first runs are slow: keep them out of the timings
+            for seg in models.values():
+                if id(seg.session) not in warmed:
+                    seg.segment(warm)
+                    warmed.add(id(seg.session))
+            pipeline.classify_rgb(warm)
+            for i, (image, mask) in enumerate(items[style]):
+                scores.append(_score_composite(pipeline, style, image, mask, models))
+                if (i + 1) % 10 == 0 or i + 1 == len(items[style]):
+                    log(f"{style}: {i + 1}/{len(items[style])} composites scored")
+        by_style = {style: _style_summary([s for s in scores if s.style == style], model_name(style))
+                    for style in STYLES}
+        log(f"agreement with U²-Net on {len(photos)} real photos")
+        agreement = _photo_agreement(pipeline, photos, refs["u2net"])
+        classifier = _classifier_report(pipeline, [(img, style) for style in STYLES for img, _ in items[style]],
+                                        style_eval, latency_runs)
+        stages = list(dict.fromkeys(k for s in scores for k in s.ms if k.startswith("stage:")))  # run order
+        stage_p50 = {k[6:]: _p50([s.ms[k] for s in scores if k in s.ms]) for k in stages}
+        registry = pipeline.registry
+        sizes = {name: registry.path(pipeline.manifest.get(name)).stat().st_size
+                 for name in (*REFERENCES, "style_classifier", *(model_name(s) for s in STYLES))
+                 if registry.available(name)}
+    report = {
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source": source, "training": training, "data": _display(data_dir), "limit": limit,
+        "students": {model_name(s): {"file": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size}
+                     for s, p in students.items()},
+        "boundary_tolerance": BOUNDARY_RULE, "fallback": SALIENT_DEFAULT,
+        "styles": by_style, "images": [{"name": s.name, "style": s.style, "auto": s.auto_engine,
+                                        "iou": {k: round(v, 4) for k, v in s.iou.items()},
+                                        "boundary_f": {k: round(v, 4) for k, v in s.bf.items()}} for s in scores],
+        "photos": agreement, "classifier": classifier, "stages_p50_ms": stage_p50,
+        "sizes": sizes, "machine": {"cpu": _cpu(), "cores": os.cpu_count(), "load_avg_1min_at_start": load},
+    }
+    report["targets"] = _targets(by_style, classifier, sizes)
+    return report, scores
+
+
+# -- the card --------------------------------------------------------------------------------------
+
+def _checker(h: int, w: int) -> np.ndarray:
+    yy, xx = np.indices((h, w))
+    return np.where(((yy // 10 + xx // 10) % 2 == 0)[..., None], 235, 200).astype(np.uint8).repeat(3, 2)
+
+
+def _cell(rgb: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """The thumbnail (cut out over a checkerboard when *mask* is given), centred in a CELL square."""
+    h, w = rgb.shape[:2]
+    out = np.full((CELL, CELL, 3), 250, np.uint8)
+    tile = rgb
+    if mask is not None:
+        a = (mask.astype(np.float32) / 255)[..., None]
+        tile = (rgb * a + _checker(h, w) * (1 - a)).astype(np.uint8)
+    y, x = (CELL - h) // 2, (CELL - w) // 2
+    out[y:y + h, x:x + w] = tile
+    return out
+
+
+def pick_cases(scores: list[ImageScore], good: int = 2, worst: int = 3) -> list[tuple[str, ImageScore]]:
+    """Per style, the best *good* and the worst *worst* images by student IoU (no repeats), tagged."""
+    picked = []
+    for style in STYLES:
+        ranked = sorted((s for s in scores if s.style == style), key=lambda s: -s.iou["student"])
+        picked += [("good", s) for s in ranked[:good]]
+        picked += [("worst", s) for s in ranked[max(good, len(ranked) - worst):]]
+    return picked
+
+
+def contact_sheet(cases: list[tuple[str, ImageScore]], out: Path) -> Path:
+    from PIL import Image, ImageDraw, ImageFont
+
+    pad, label_h, head_h = 8, 22, 30
+    cols = ("input", "ground truth", "student", "U²-Net")
+    width = 4 * CELL + 5 * pad
+    height = head_h + len(cases) * (label_h + CELL + pad) + pad
+    sheet = Image.new("RGB", (width, height), (255, 255, 255))
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype(str(bundled("fonts", "NotoSans-Bold.ttf")), 14)
+    small = ImageFont.truetype(str(bundled("fonts", "NotoSans-Bold.ttf")), 12)
+    for c, title in enumerate(cols):
+        draw.text((pad + c * (CELL + pad), 8), title, fill=(20, 20, 20), font=font)
+    for r, (tag, s) in enumerate(cases):
+        y = head_h + r * (label_h + CELL + pad)
+        t = s.thumbs
+        draw.text((pad, y + 3), f"{tag}: {s.name}   student IoU {s.iou['student']:.2f}, BF {s.bf['student']:.2f}   "
+                  f"U²-Net IoU {s.iou['u2net']:.2f}   auto used {s.auto_engine}",
+                  fill=(0, 110, 0) if tag == "good" else (170, 0, 0), font=small)
+        cells = [_cell(t["input"]), _cell(t["input"], t["truth"]), _cell(t["input"], t["student"]),
+                 _cell(t["input"], t["u2net"])]
+        for c, cell in enumerate(cells):
+            sheet.paste(Image.fromarray(cell), (pad + c * (CELL + pad), y + label_h))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    from stickerstudio_desktop.files import atomic_path
+
+    with atomic_path(out) as tmp:
+        sheet.save(tmp, "PNG", optimize=True)
+    return out
+
+
+def _f(v, fmt: str = ".3f") -> str:
+    return "–" if v is None else format(v, fmt)
+
+
+def _confusion(block: dict) -> list[str]:
+    classes = block["confusion"]["rows_true_cols_predicted"]
+    lines = ["| true \\ predicted | " + " | ".join(classes) + " |", "|---|" + "---|" * len(classes)]
+    for name, row in zip(classes, block["confusion"]["matrix"]):
+        lines.append(f"| {name} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
+
+
+def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
+    """The model card's markdown (every number comes from *report*)."""
+    L: list[str] = []
+    add = L.append
+    add("# Model card: segmentation students and style classifier\n")
+    add(f"Generated by `{command}` on {report['created']}. Do not edit by hand: rerun the command.\n")
+    add("Everything here runs exactly what the app runs: the ONNX files through the app's engine "
+        "(`Pipeline`, `YoloSegmenter`, `SalientSegmenter`, `StyleClassifier`, onnxruntime on the CPU), never the "
+        "PyTorch checkpoints. A predicted mask is the union of every instance's mask at 0.5, as the nightly gate "
+        f"scores it. Boundary F-score: contour pixels match within {BOUNDARY_RULE}.\n")
+    m = report["machine"]
+    add(f"- Evaluated: {report['source']}")
+    for name, s in report["students"].items():
+        add(f"  - `{name}`: {s['bytes'] / 2**20:.1f} MB, sha256 `{s['sha256'][:16]}…`")
+    first = next(iter(report["styles"].values()))
+    add(f"- Data: held-out test composites in `{report['data']}/<style>/images/test` "
+        f"({first['n']} per style{', --limit ' + str(report['limit']) if report['limit'] else ''}), built by "
+        "`trainer/students/data.py` from test-split sources only (never seen in training; see docs/data-card.md), "
+        "exact ground-truth masks.")
+    load = m.get("load_avg_1min_at_start")
+    add(f"- Machine: {m['cpu']}, {m['cores']} cores, onnxruntime CPU provider; 1-minute load average at start "
+        f"{_f(load, '.1f')}" + (" (other work, e.g. training, was running: absolute latencies are pessimistic, "
+                                "ratios are measured on the same images in the same run)" if load and load > 1.0
+                                else "") + ".\n")
+
+    add("## Targets (issue 3)\n")
+    add("| Target | Measured | Result |\n|---|---|---|")
+    for t in report["targets"]:
+        add(f"| {t['target']} | {t['measured']} | {'pass' if t['pass'] else '**FAIL**'} |")
+    add("")
+
+    add("## Segmentation on held-out composites\n")
+    add("Same images, same run. *auto* is the app's default path: style classifier → that style's student → "
+        f"{report['fallback']} when the student finds nothing (the fallback is the app's `SALIENT_DEFAULT`).\n")
+    for style, s in report["styles"].items():
+        add(f"### {style} ({s['n']} images)\n")
+        add("| Model | mIoU | Boundary F | p50 ms | × faster than U²-Net |\n|---|---|---|---|---|")
+        u2 = s["models"]["u2net"]["p50_ms"]
+        for row in s["models"].values():
+            ratio = f"{u2 / row['p50_ms']:.1f}" if u2 and row["p50_ms"] else "–"
+            add(f"| {row['name']} | {_f(row['miou'])} | {_f(row['boundary_f'])} | {_f(row['p50_ms'], '.1f')} "
+                f"| {ratio} |")
+        routed = ", ".join(f"{e} {n}" for e, n in s["auto_routed"].items())
+        add(f"\n{s['models']['student']['name']} found no subject on {s['student_empty']} of {s['n']} images; "
+            f"auto, routed by the classifier, used {routed}. p50 is the segment call: input preparation, "
+            "onnxruntime and the engine's post-processing; for *auto* it is classify + segment (including the "
+            "fallback when it ran).\n")
+
+    p = report["photos"]
+    add("## Agreement with U²-Net on real photos\n")
+    add("No ground truth exists for these photos (`resources/samples/`, `tests/data/`), so this is agreement "
+        "with the teacher, U²-Net (full), not accuracy. *student*: IoU of the routed student's mask with U²-Net's "
+        "(0 when it found nothing); *auto*: what the app shows.\n")
+    add("| Photo | Classified as | auto used | student IoU | auto IoU |\n|---|---|---|---|---|")
+    for i in p["items"]:
+        add(f"| {i['file']} | {i['style'] or '–'} | {i['engine']} | {i['iou_student']:.3f} | {i['iou_auto']:.3f} |")
+    add(f"| **mean of {p['n']}** | | | **{_f(p['miou_student'])}** | **{_f(p['miou_auto'])}** |\n")
+
+    c = report["classifier"]
+    add("## Style classifier\n")
+    if c is None:
+        add("No style classifier is installed; nothing measured.\n")
+    else:
+        add(f"`{c['name']}` through the engine's `StyleClassifier`.\n")
+        for key, title in (("eval_sample", "Committed eval sample (`tests/data/style_eval`, redistributable)"),
+                           ("test_composites", "Held-out student test composites, labelled by style")):
+            if key in c:
+                b = c[key]
+                add(f"**{title}**: accuracy {b['accuracy']:.1%} of {b['n']}.\n")
+                L.extend(_confusion(b))
+                add("")
+        if c.get("eval_sample", {}).get("errors"):
+            add("Misclassified in the eval sample: " + ", ".join(f"`{f}` → {p_} ({sc:.2f})"
+                                                              for f, p_, sc in c["eval_sample"]["errors"]) + ".\n")
+        lat = c["latency"]
+        add(f"Latency on a {lat['input']} image: classify p50 {lat['classify_p50_ms']} ms (p90 "
+            f"{lat['classify_p90_ms']} ms), of which onnxruntime {lat['model_p50_ms']} ms.\n")
+
+    add("## Latency of the app's auto path, per stage (p50 ms over the composites)\n")
+    add("| " + " | ".join(report["stages_p50_ms"]) + " |\n|" + "---|" * len(report["stages_p50_ms"]))
+    add("| " + " | ".join(_f(v, ".1f") for v in report["stages_p50_ms"].values()) + " |\n")
+    add("*segment* includes the U²-Netp fallback where the student found nothing; *refine* is the cut-out's edge "
+        "refinement.\n")
+
+    add("## File sizes\n")
+    add("| Model | ONNX size |\n|---|---|")
+    for name, size in report["sizes"].items():
+        add(f"| {name} | {size / 2**20:.1f} MB |")
+    add("")
+
+    rel = os.path.relpath(sheet, doc.parent).replace(os.sep, "/")
+    add("## Cut-outs\n")
+    add(f"![Input, ground truth, student and U²-Net cut-outs]({rel})\n")
+    add("Per style, the two best and the three worst test composites by student IoU: the input, the ground truth, "
+        "the student's and U²-Net's cut-outs (binary masks over a checkerboard).\n")
+
+    t = report.get("training")
+    add("## Training state\n")
+    if t:
+        add(f"- Checkpoint `{Path(t['checkpoint']).name}` holds {t['epochs_in_checkpoint']} of "
+            f"{t['epochs_planned']} planned epochs (best epoch {t['best_epoch']}; saved {t['saved']}); validation "
+            f"mask mAP50 {_f(t['val_mask_map50'])}, mAP50-95 {_f(t['val_mask_map50_95'])}.")
+        if "epochs_done_in_run" in t:
+            add(f"- The training run's `results.csv` records {t['epochs_done_in_run']} finished epochs.")
+        add("- One base student trained on both styles' composites serves as both `yolo_normal` and `yolo_animated`.")
+    else:
+        add("- The students were given as ONNX files; their training history is not recorded here.")
+    add("- Continue training (resumes from `.cache/students/base/train/weights/last.pt`, or from the copied "
+        "`trainer/checkpoints/student_base_last.pt` on a fresh machine): "
+        "`.venv/bin/python -m trainer.students.build --epochs 40`. It uses a GPU when one is available.")
+    add("- Then rerun this card: `stickerstudio-train eval --students --limit 60` (all 160 per style without "
+        "`--limit`; U²-Net full takes 1–2 s per image on this CPU).\n")
+    return "\n".join(L)
+
+
+def write_card(report: dict, scores: list[ImageScore], doc: Path = DOC,
+               command: str = "stickerstudio-train eval --students") -> tuple[Path, Path]:
+    """docs/model-card.md and docs/images/model-card-cutouts.png (beside *doc*)."""
+    from stickerstudio_desktop.files import atomic_write_bytes
+
+    sheet = contact_sheet(pick_cases(scores), doc.parent / "images" / "model-card-cutouts.png")
+    atomic_write_bytes(doc, render_card(report, sheet, doc, command).encode())
+    return doc, sheet
+
+
+def evaluate_students(paths: AppPaths, *, checkpoint: Path | None = None, models_dir: Path | None = None,
+                      data_dir: Path | None = None, limit: int | None = None, doc: Path | None = None,
+                      imgsz: int = IMGSZ, command: str = "", log: Log = print, **run_options) -> dict:
+    """The whole harness: choose and (if needed) export the students, measure, write the card."""
+    command = command or " ".join(["stickerstudio-train eval --students"] + [
+        f"{flag} {_display(v) if isinstance(v, Path) else v}" for flag, v in
+        (("--checkpoint", checkpoint), ("--models", models_dir), ("--data", data_dir), ("--limit", limit))
+        if v is not None])
+    data_dir = Path(data_dir) if data_dir else DATA_DIR
+    if checkpoint is not None and models_dir is not None:
+        raise ConfigError("Give either --checkpoint or --models, not both.")
+    if models_dir is None and checkpoint is None:
+        bundled_dir = bundled("models")
+        if all((bundled_dir / f"{model_name(s)}.onnx").is_file() for s in STYLES):
+            models_dir = bundled_dir
+        elif CHECKPOINT.is_file():
+            checkpoint = CHECKPOINT
+        else:
+            raise ConfigError("There are no students to evaluate: models/ has no yolo_*.onnx and "
+                              f"{CHECKPOINT.name} does not exist; pass --checkpoint or --models.")
+    training = None
+    if checkpoint is not None:
+        for style in STYLES:  # fail on bad data before spending a minute on the export
+            held_out_items(data_dir, style, 1)
+        log(f"exporting {checkpoint} to ONNX at {imgsz} px")
+        onnx = export_checkpoint(Path(checkpoint), data_dir / "eval", imgsz)
+        students = {style: onnx for style in STYLES}
+        training = checkpoint_state(Path(checkpoint), data_dir / "base" / "train" / "results.csv")
+        source = f"checkpoint `{_display(checkpoint)}` exported to ONNX at {imgsz}×{imgsz} (static) for both styles"
+    else:
+        students = student_files(Path(models_dir))
+        source = f"ONNX files in `{_display(models_dir)}`"
+    report, scores = run(students, paths, data_dir=data_dir, limit=limit, source=source, training=training,
+                         log=log, **run_options)
+    doc_path, sheet = write_card(report, scores, Path(doc) if doc else DOC, command)
+    report["card"], report["contact_sheet"] = str(doc_path), str(sheet)
+    if checkpoint is not None:
+        (data_dir / "eval").mkdir(parents=True, exist_ok=True)
+        (data_dir / "eval" / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return report
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(ROOT_DIR))
+    except ValueError:
+        return str(path)

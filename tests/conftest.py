@@ -26,6 +26,22 @@ def private_home(tmp_path_factory, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def no_real_keyring(monkeypatch):
+    """No test may read or write the machine's keyring: the "fail" backend unless a test sets its own.
+
+    Set both ways: PYTHON_KEYRING_BACKEND only counts before keyring first initialises.
+    """
+    import keyring
+    from keyring.backends import fail
+
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    yield
+    keyring.set_keyring(previous)
+
+
 @pytest.fixture(scope="session")
 def photos() -> list[Path]:
     """Real photos we may redistribute (see resources/samples/LICENSES.md, tests/data)."""

@@ -1,8 +1,8 @@
 """A real main window per test, on the offscreen platform, sharing one engine.
 
 Each test has its own STICKERSTUDIO_HOME (library, QSettings INI, caches);
-only the engine's Pipeline is shared so models load once per session. The
-keyring is forced to the "fail" backend so no test can touch a real one.
+only the engine's Pipeline is shared so models load once per session (the
+keyring is forced to the "fail" backend by tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -23,11 +23,6 @@ def styled_qapp(qapp):
     from stickerstudio_desktop.ui.app import ensure_qapp
 
     return ensure_qapp()
-
-
-@pytest.fixture(autouse=True)
-def no_real_keyring(monkeypatch):
-    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ $(STAMP)-app: $(PY) pyproject.toml
 # ultralytics goes in with --no-deps: its declared opencv-python would land
 # beside opencv-python-headless; its real dependencies are in the train extra.
 $(STAMP)-dev: $(PY) pyproject.toml
-	$(PIP) install -e ".[train,dev]"
+	$(PIP) install -e ".[train,dev,package]"
 	$(PIP) install --no-deps $(ULTRALYTICS)
 	touch $@ $(STAMP)-app
 

@@ -107,7 +107,10 @@ def export_checkpoint(checkpoint: Path, work: Path, imgsz: int = IMGSZ) -> Path:
     work.mkdir(parents=True, exist_ok=True)
     copy = work / "student.pt"
     shutil.copy2(checkpoint, copy)  # the trainer replaces its checkpoints by rename: the copy is whole
-    return export_onnx(copy, imgsz, work / "student.onnx", work / "trainer-home")
+    try:
+        return export_onnx(copy, imgsz, work / "student.onnx", work / "trainer-home")
+    finally:
+        copy.unlink(missing_ok=True)
 
 
 def checkpoint_state(checkpoint: Path, results_csv: Path | None = None) -> dict:

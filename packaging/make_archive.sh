@@ -8,7 +8,7 @@ stage=dist/stage/StickerStudio-$version
 rm -rf dist/stage && mkdir -p "$stage"
 cp -a dist/StickerStudio "$stage/app"
 cp packaging/stickerstudio.desktop "$stage/"
-cp resources/icons/stickerstudio.png "$stage/stickerstudio.png"
+cp resources/icons/app-256.png "$stage/stickerstudio.png"
 cat > "$stage/install.sh" <<'SH'
 #!/usr/bin/env bash
 # Installs for the current user: ~/.local/opt, a launcher and the icon.

@@ -156,6 +156,8 @@ def main() -> None:
     for size in SIZES:
         draw_png(size).save(OUT / f"app-{size}.png", optimize=True)
     (OUT / "app.svg").write_text(svg(), encoding="utf-8")
+    # Windows wants one .ico holding several sizes (PyInstaller's exe icon).
+    draw_png(256).save(OUT / "app.ico", sizes=[(s, s) for s in (16, 24, 32, 48, 64, 128, 256)])
     print(f"wrote {len(SIZES)} PNGs and app.svg to {OUT.relative_to(ROOT)}")
 
 

@@ -70,3 +70,30 @@ def test_window_renders_offscreen(bundle, tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     assert shot.stat().st_size > 10_000
     assert "Could not load the Qt platform plugin" not in run.stderr
+
+
+def test_window_opens_on_a_real_x_display(bundle, tmp_path):
+    """xcb platform plugin and its libraries load (Debian: xvfb libxcb-icccm4 libxcb-keysyms1 …)."""
+    import shutil
+    import time
+
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (.ci/run installs it)")
+    display = f":{90 + os.getpid() % 100}"
+    server = subprocess.Popen([xvfb, display, "-screen", "0", "1400x900x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        assert server.poll() is None, "Xvfb did not start"
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "QT_DEBUG_PLUGINS": "0",
+               "STICKERSTUDIO_HOME": str(tmp_path / "home")}
+        env.pop("STICKERSTUDIO_MODEL_CACHE", None)
+        shot = tmp_path / "x11.png"
+        run = subprocess.run([str(bundle / "StickerStudio"), "gui", str(SAMPLES / "coffee.jpg"),
+                              "--screenshot", str(shot)], capture_output=True, text=True, env=env, timeout=300)
+    finally:
+        server.terminate()
+        server.wait(10)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Could not load the Qt platform plugin" not in run.stderr and shot.stat().st_size > 10_000

@@ -557,10 +557,8 @@ class EditorController(QObject):
                 raise GenerationError(f"{missing} Open Settings (Ctrl+,) to add one.")
             result = chain.generate(prompt, settings, cancel=task.cancel_event,
                                     progress=lambda label: task.report(-1, f"Asking {label}…"))
-            fmt = result.mime.split("/")[-1].replace("jpeg", "jpg")
-            self.library.add(kind="generated", data=result.data, fmt=fmt, width=result.width,
-                             height=result.height, title=prompt,
-                             meta={"provider": result.provider, "prompt": prompt, "seed": result.seed})
+            self.library.add(kind="generated", data=result.data, fmt=result.suffix.lstrip("."),
+                             width=result.width, height=result.height, title=prompt, meta=result.metadata())
             return result
 
         def done(result) -> None:

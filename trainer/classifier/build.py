@@ -27,6 +27,7 @@ from stickerstudio_desktop.engine.preprocess import to_tensor
 from trainer.data.catalog import ORIGINS, STYLES, build_catalog
 from trainer.data.fetch import DEFAULT_ROOT, fetch_all
 
+from ..machine import cpu_name
 from . import dataset, eval_sample
 from .datacard import section
 from .evaluate import evaluate, latency, read_rgb, spec_session
@@ -140,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
         "test": {**test_eval.as_dict(), "per_recipe": {r: round(a / n, 4) for r, (a, n) in sorted(per_recipe.items())}},
         "val_accuracy_features": round(head.val_accuracy, 4),
         "eval_sample": {**sample_eval.as_dict(), "dir": "tests/data/style_eval", "errors": sample_eval.errors},
-        "latency": {**lat, "cpu": f"{_cpu()} ({_cores()} cores), onnxruntime CPU provider"},
+        "latency": {**lat, "cpu": f"{cpu_name()} ({_cores()} cores), onnxruntime CPU provider"},
         "onnx_vs_torch_max_logit_diff": float(f"{diff:.3g}"),
     }
     training_data = {
@@ -175,18 +176,6 @@ def _cores() -> int:
     import os
 
     return os.cpu_count() or 1
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or "unknown CPU"
 
 
 if __name__ == "__main__":

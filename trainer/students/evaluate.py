@@ -34,6 +34,7 @@ from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT, Pipeline
 from stickerstudio_desktop.engine.subjects import union_mask
 from stickerstudio_desktop.errors import ConfigError, ModelError
 
+from ..machine import cpu_name
 from ..classifier.evaluate import evaluate as evaluate_classifier
 from ..classifier.evaluate import latency as classifier_latency
 from ..classifier.evaluate import read_rgb
@@ -280,18 +281,6 @@ def _classifier_report(pipeline: Pipeline, composites: list[tuple[Path, str]], s
     return out
 
 
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    import platform
-
-    return platform.processor() or "unknown CPU"
-
-
 def _targets(styles: dict, classifier: dict | None, sizes: dict) -> list[dict]:
     t = TARGETS
     rows = []
@@ -372,7 +361,7 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
                                         "iou": {k: round(v, 4) for k, v in s.iou.items()},
                                         "boundary_f": {k: round(v, 4) for k, v in s.bf.items()}} for s in scores],
         "photos": agreement, "classifier": classifier, "stages_p50_ms": stage_p50,
-        "sizes": sizes, "machine": {"cpu": _cpu(), "cores": os.cpu_count(), "load_avg_1min_at_start": load},
+        "sizes": sizes, "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "load_avg_1min_at_start": load},
     }
     report["targets"] = _targets(by_style, classifier, sizes)
     return report, scores

@@ -29,6 +29,17 @@ EventCallback = Callable[[dict[str, Any]], None]
 TICK = 1.0
 
 
+#: Heavy packages a training run imports (the `train` extra); the scheduler itself needs none.
+TRAINING_PACKAGES = ("torch", "ultralytics", "mlflow", "onnx")
+
+
+def missing_training_packages() -> list[str]:
+    """Which of TRAINING_PACKAGES this environment lacks (cheap: no imports)."""
+    import importlib.util
+
+    return [name for name in TRAINING_PACKAGES if importlib.util.find_spec(name) is None]
+
+
 class NightlyScheduler:
     def __init__(self, paths: AppPaths, settings: Settings, on_event: EventCallback | None = None,
                  trainer_settings=None) -> None:

@@ -20,8 +20,11 @@ MISSING_REASON = "Retraining needs the trainer component (pip install '.[train]'
 
 
 def _load_factory() -> Callable[..., Any]:
-    from trainer.scheduler import NightlyScheduler  # optional component
+    from trainer.scheduler import NightlyScheduler, missing_training_packages  # optional component
 
+    missing = missing_training_packages()
+    if missing:  # the scheduler would import, but every run would fail
+        raise ImportError(f"missing {', '.join(missing)}")
     return NightlyScheduler
 
 

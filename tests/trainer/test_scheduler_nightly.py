@@ -101,3 +101,14 @@ def test_headless_schedule_command_serves_metrics_until_terminated(private_home)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate()
     assert proc.returncode == 0, err
+
+
+def test_missing_training_packages_are_named(monkeypatch):
+    import importlib.util
+
+    from trainer import scheduler
+
+    assert scheduler.missing_training_packages() == []  # make test installs the train extra
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "torch" else real(name, *a))
+    assert scheduler.missing_training_packages() == ["torch"]

@@ -111,6 +111,11 @@ def parse_selection(text: str):
         raise UsageError(f"--subjects must be auto, all or numbers like 0,2, not {text!r}.") from None
 
 
+def printable(path: Path | str) -> str:
+    """A file name on one terminal line: control characters (newlines, escapes) become '?'."""
+    return "".join(c if c.isprintable() else "?" for c in str(path))
+
+
 def run_batch(items: Sequence[Path], work: Callable[[Path], None]) -> int:
     """Run *work* on each item; one line per failure, a summary, exit 0 or 1."""
     failed = 0
@@ -119,7 +124,7 @@ def run_batch(items: Sequence[Path], work: Callable[[Path], None]) -> int:
             work(item)
         except StickerStudioError as exc:
             failed += 1
-            print(f"error: {item}: {exc}", file=sys.stderr)
+            print(f"error: {printable(item)}: {exc}", file=sys.stderr)
     if len(items) > 1 or failed:
         print(f"{len(items) - failed} of {len(items)} succeeded, {failed} failed.", file=sys.stderr)
     return 1 if failed else 0

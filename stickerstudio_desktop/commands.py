@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from .cli import App, UsageError, expand_inputs, parse_selection, run_batch
+from .cli import App, UsageError, expand_inputs, parse_selection, printable, run_batch
 from .errors import ModelError
 from .files import atomic_path, unique_path
 
@@ -68,7 +68,7 @@ def cmd_make(app: App, args: argparse.Namespace) -> int:
         where = target or (saved.path if saved else "(not saved)")
         note = f" [{made.analysis.note}]" if made.analysis.note else ""
         times = " ".join(f"{k}={v:.0f}ms" for k, v in made.timings.stages.items())
-        print(f"{where}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
+        print(f"{printable(where)}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
               f"engine={made.analysis.engine}{note}  {times}")
 
     return run_batch(items, work)
@@ -101,7 +101,7 @@ def cmd_mask(app: App, args: argparse.Namespace) -> int:
         target = out_dir / f"{item.stem}.png"
         with atomic_path(target) as tmp:
             Image.fromarray(mask, "L").save(tmp, "PNG")
-        print(target)
+        print(printable(target))
 
     return run_batch(items, work)
 

@@ -8,6 +8,7 @@ caption change never re-runs a model.
 from __future__ import annotations
 
 import hashlib
+import stat
 import threading
 import time
 from collections import OrderedDict
@@ -226,7 +227,10 @@ def _read_file(path: Path) -> bytes:
     try:
         if path.is_dir():
             raise ImageLoadError(f"{path.name} is a folder, not an image file.")
-        if path.stat().st_size > MAX_FILE_BYTES:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block the read forever
+            raise ImageLoadError(f"{path.name} is not a regular file, so it cannot be an image.")
+        if st.st_size > MAX_FILE_BYTES:
             raise ImageLoadError(f"{path.name} is larger than {MAX_FILE_BYTES >> 20} MB; it is not a photo we can use.")
         return path.read_bytes()
     except FileNotFoundError:

@@ -187,3 +187,18 @@ def test_selftest_passes_and_fails_with_a_reason(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("STICKERSTUDIO_MODEL_CACHE", str(tmp_path / "nothing-here"))
     assert main(["--selftest"]) == 1
     assert "u2net is missing" in capsys.readouterr().err
+
+
+def test_every_hostile_file_gets_one_line_and_the_batch_goes_on(tmp_path, capsys):
+    """The imaging corpus through `stickerstudio classify` (same load path as `make`)."""
+    from tests.imaging.hostile_corpus import CASES, write_corpus
+
+    paths = write_corpus(tmp_path)
+    cases = [c for c in CASES if not paths[c.name].is_dir()]  # a folder argument means "its images"
+    code = main(["classify", *[str(paths[c.name]) for c in cases]])
+    out, err = capsys.readouterr()
+    bad = [c for c in cases if not c.ok]
+    errors = [l for l in err.splitlines() if l.startswith("error:")]
+    assert code == 1 and "Traceback" not in err
+    assert len(errors) == len(bad) and len(out.splitlines()) == len(cases) - len(bad)
+    assert f"{len(cases) - len(bad)} of {len(cases)} succeeded, {len(bad)} failed." in err

@@ -154,3 +154,12 @@ def test_salient_specks_are_not_part_of_the_subject():
     sal[5:8, 5:8] = 0.9  # a speck: 9 px against 10,000
     (inst,) = instances_from_saliency(sal)
     assert inst.mask[6, 6] == 0 and inst.mask[100, 100] == 1.0
+
+
+def test_a_named_pipe_is_refused_instead_of_blocking(shared_pipeline, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    with pytest.raises(ImageLoadError, match="not a regular file"):
+        shared_pipeline.analyse(fifo)

@@ -33,22 +33,22 @@ if [ "$(id -u)" = 0 ]; then apt-get update -qq; fi
 rm -f "$OUT"/*.otf "$OUT"/*.ttf
 mkdir -p "$OUT/licenses"
 for deb in "$WORK"/*.deb; do
-  dpkg-deb -x "$deb" "$WORK/root"
+  dpkg-deb -x "$deb" "$WORK/pkgroot"
   pkg=$(dpkg-deb -f "$deb" Package)
   ver=$(dpkg-deb -f "$deb" Version)
   echo "$pkg $ver"
-  cp "$WORK/root/usr/share/doc/$pkg/copyright" "$OUT/licenses/$pkg.copyright"
+  cp "$WORK/pkgroot/usr/share/doc/$pkg/copyright" "$OUT/licenses/$pkg.copyright"
 done | sort > "$OUT/licenses/debian-versions.txt"
 
 for row in "${FILES[@]}"; do
   read -r pkg src dst <<<"$row"
-  install -m 0644 "$WORK/root/$src" "$OUT/$dst"
+  install -m 0644 "$WORK/pkgroot/$src" "$OUT/$dst"
 done
 
 # Plain licence texts: OFL-1.1 from the stand-alone licence paragraph of the
 # Bebas Neue copyright file, Apache-2.0 from Debian's common licences.
 awk '/SIL OPEN FONT LICENSE Version 1.1/ {p=1} p && /^[^ ]/ {exit} p' \
-  "$WORK/root/usr/share/doc/fonts-bebas-neue/copyright" \
+  "$WORK/pkgroot/usr/share/doc/fonts-bebas-neue/copyright" \
   | sed -e 's/^ //' -e 's/^\.$//' > "$OUT/OFL.txt"
 test -s "$OUT/OFL.txt"
 cp /usr/share/common-licenses/Apache-2.0 "$OUT/Apache-2.0.txt"

@@ -55,3 +55,43 @@ def shared_pipeline(tmp_path_factory):
     from stickerstudio_desktop.engine.pipeline import Pipeline
 
     return Pipeline(paths=app_paths(tmp_path_factory.mktemp("pipeline-home")))
+
+
+@pytest.fixture
+def sd_server():
+    """A real AUTOMATIC1111-style server on 127.0.0.1 answering with a real photo.
+
+    Yields {"url", "requests": [(path, json body)], "hold": Event}; clear `hold` to make it
+    sit on a request (for cancellation tests).
+    """
+    import base64
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    state = {"requests": [], "hold": threading.Event()}
+    state["hold"].set()
+    photo = base64.b64encode((SAMPLES / "coffee.jpg").read_bytes()).decode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            state["requests"].append((self.path, body))
+            state["hold"].wait(20)
+            data = json.dumps({"images": [photo], "info": "{}"}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *a):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state["url"] = f"http://127.0.0.1:{server.server_port}"
+    yield state
+    state["hold"].set()
+    server.shutdown()
+    server.server_close()

@@ -122,39 +122,15 @@ def test_real_process_exit_codes_and_no_traceback(photos, tmp_path):
     assert run.returncode == 2
 
 
-def test_make_from_a_prompt_with_a_local_stable_diffusion_server(photos, tmp_path, monkeypatch, capsys):
+def test_make_from_a_prompt_with_a_local_stable_diffusion_server(sd_server, tmp_path, monkeypatch, capsys):
     """`make --prompt` against a real AUTOMATIC1111-style server on 127.0.0.1."""
-    import base64
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    photo_b64 = base64.b64encode(photos[0].read_bytes()).decode()
-    seen = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            seen.append((self.path, json.loads(self.rfile.read(int(self.headers["Content-Length"])))))
-            body = json.dumps({"images": [photo_b64], "info": "{}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        monkeypatch.setenv("STICKERSTUDIO_SD_URL", f"http://127.0.0.1:{server.server_port}")
-        monkeypatch.delenv("STABILITY_API_KEY", raising=False)
-        monkeypatch.delenv("MODELSLAB_API_KEY", raising=False)
-        out = tmp_path / "panda.webp"
-        code = main(["make", "--prompt", "a panda drinking tea", "--provider", "local", "--seed", "7",
-                     "--caption", "tea?", "-o", str(out)])
-    finally:
-        server.shutdown()
+    monkeypatch.setenv("STICKERSTUDIO_SD_URL", sd_server["url"])
+    monkeypatch.delenv("STABILITY_API_KEY", raising=False)
+    monkeypatch.delenv("MODELSLAB_API_KEY", raising=False)
+    out = tmp_path / "panda.webp"
+    code = main(["make", "--prompt", "a panda drinking tea", "--provider", "local", "--seed", "7",
+                 "--caption", "tea?", "-o", str(out)])
+    seen = sd_server["requests"]
     assert code == 0, capsys.readouterr().err
     assert [p for p, _ in seen] == ["/sdapi/v1/txt2img"]
     assert "a panda drinking tea" in seen[0][1]["prompt"] and seen[0][1]["seed"] == 7

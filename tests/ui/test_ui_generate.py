@@ -2,47 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
-
 from stickerstudio_desktop.library import Library
-from tests.conftest import SAMPLES
 from tests.ui.helpers import wait_for_sticker, wait_idle
-
-
-@pytest.fixture
-def sd_server():
-    """Answers /sdapi/v1/txt2img with a real photo; `hold` makes it wait (for cancel)."""
-    state = {"requests": [], "hold": threading.Event()}
-    state["hold"].set()
-    photo = base64.b64encode((SAMPLES / "coffee.jpg").read_bytes()).decode()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            state["requests"].append((self.path, body))
-            state["hold"].wait(20)
-            data = json.dumps({"images": [photo], "info": "{}"}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state["url"] = f"http://127.0.0.1:{server.server_port}"
-    yield state
-    state["hold"].set()
-    server.shutdown()
-    server.server_close()
 
 
 def use_local_sd(window, monkeypatch, url):

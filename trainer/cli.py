@@ -54,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--students", action="store_true",
                     help="evaluate the students (implied by the options below)")
     ev.add_argument("--checkpoint", type=Path, metavar="PT", help="export this checkpoint to ONNX and evaluate it "
-                    "(default: models/yolo_*.onnx if bundled, else trainer/checkpoints/student_base_best.pt)")
+                    "(default: models/yolo_*.onnx if bundled, else trainer/checkpoints/student_best.pt)")
     ev.add_argument("--models", "--onnx-dir", dest="models", type=Path, metavar="DIR",
                     help="a folder holding yolo_normal.onnx and yolo_animated.onnx")
     ev.add_argument("--data", type=Path, metavar="DIR", help="student composites (default: .cache/students)")

@@ -2,7 +2,7 @@
 
 Starts from, in order: the promoted champion's ``.pt`` (kept in the trainer
 dir), a ``yolov8n-seg.pt`` the user placed in the trainer dir, the bundled
-students' checkpoint (``trainer/checkpoints/student_base_best.pt`` in the
+students' checkpoint (``trainer/checkpoints/student_best.pt`` in the
 shipped tree, when present), or the architecture ``yolov8n-seg.yaml``
 (random weights; nothing is downloaded). A training
 killed part-way leaves ``last.pt`` in the style's work dir; the next run
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ARCH = "yolov8n-seg.yaml"
 LOCAL_PRETRAINED = "yolov8n-seg.pt"
-BUNDLED_STUDENT = ("trainer", "checkpoints", "student_base_best.pt")
+BUNDLED_STUDENT = ("trainer", "checkpoints", "student_best.pt")
 
 #: (epoch, metrics); epoch -1 carries the final validation of the best checkpoint ("best/..." keys).
 EpochCallback = Callable[[int, dict[str, float]], None]
@@ -80,8 +80,13 @@ def _resumable(last: Path) -> bool:
 
 
 def finetune(*, data_yaml: Path, base: str, work_dir: Path, trainer_dir: Path, epochs: int, imgsz: int,
-             batch: int, workers: int, device: str, on_epoch: EpochCallback | None = None) -> TrainOutcome:
-    """Train into ``work_dir/train``; returns its best/last checkpoints and per-epoch metrics."""
+             batch: int, workers: int, device: str, on_epoch: EpochCallback | None = None,
+             hyp: dict | None = None, stop_after: int | None = None) -> TrainOutcome:
+    """Train into ``work_dir/train``; returns its best/last checkpoints and per-epoch metrics.
+
+    ``hyp`` adds ultralytics hyperparameters to a fresh run (a resumed run keeps its own);
+    ``stop_after`` ends the run after that many epochs of its schedule, leaving a resumable last.pt.
+    """
     prepare_ultralytics(trainer_dir)
     from ultralytics import YOLO
 
@@ -104,6 +109,8 @@ def finetune(*, data_yaml: Path, base: str, work_dir: Path, trainer_dir: Path, e
         if on_epoch:
             on_epoch(int(trainer.epoch), metrics)
         pause_point("train-epoch", trainer_dir)  # last.pt of this epoch is on disk now
+        if stop_after is not None and trainer.epoch + 1 >= stop_after:
+            trainer.stop = True
 
     model = YOLO(str(last) if resumed else base, task="segment")
     model.add_callback("on_fit_epoch_end", _epoch_end)
@@ -114,7 +121,7 @@ def finetune(*, data_yaml: Path, base: str, work_dir: Path, trainer_dir: Path, e
         model.train(resume=str(last), **common)
     else:
         model.train(data=str(data_yaml), epochs=epochs, project=str(work_dir), name="train", exist_ok=True,
-                    seed=0, deterministic=True, pretrained=base.endswith(".pt"), **common)
+                    seed=0, deterministic=True, pretrained=base.endswith(".pt"), **common, **(hyp or {}))
     best = run_dir / "weights" / "best.pt"
     if not best.is_file():
         best = last

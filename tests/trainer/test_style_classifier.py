@@ -99,13 +99,14 @@ def test_the_app_sample_photos_are_normal(pipeline):
 
 
 def test_publishing_rewrites_only_the_classifier_entry_and_section(tmp_path):
-    from trainer.classifier.publish import BEGIN, END, update_data_card, update_manifest
+    from trainer.classifier.publish import BEGIN, END, NAME, update_data_card
+    from trainer.manifest_writer import update_manifest
 
     original = (ROOT / "models" / "manifest.json").read_text(encoding="utf-8")
     (tmp_path / "manifest.json").write_text(original, encoding="utf-8")
     entry = {"kind": "classifier", "file": "x.onnx", "sha256": "ab" * 32, "class_names": ["animated", "normal"],
              "input": {"size": [224, 224]}, "metrics": {"test": {"accuracy": 0.5}}}
-    update_manifest(tmp_path, entry)
+    update_manifest(tmp_path, NAME, entry)
     text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
     cut = original.index('"style_classifier"')
     assert text[:cut] == original[:cut]

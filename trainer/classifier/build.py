@@ -32,7 +32,8 @@ from . import dataset, eval_sample
 from .datacard import section
 from .evaluate import evaluate, latency, read_rgb, spec_session
 from .model import ARCH, CONTRACT, FEATURES, TAPS
-from .publish import NAME, update_data_card, update_manifest
+from ..manifest_writer import update_manifest
+from .publish import NAME, update_data_card
 
 COMMAND = ".venv/bin/python -m trainer.classifier.build"
 FILE = "style_classifier.onnx"
@@ -113,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     diff = max_difference(model, onnx_path, probe)
     print(f"  max |torch - onnxruntime| logit difference: {diff:.2e}")
     sha = sha256_file(onnx_path)
-    update_manifest(args.models, _entry(sha, {"created": _now(), "command": COMMAND}))
+    update_manifest(args.models, NAME, _entry(sha, {"created": _now(), "command": COMMAND}))
 
     stage("evaluate through the engine")
     rows_eval = eval_sample.write(catalog, args.eval_dir, args.seed)
@@ -157,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = round(time.perf_counter() - started, 1)
     entry = _entry(sha, {"metrics": metrics, "training_data": training_data, "created": _now(),
                          "command": COMMAND, "rebuild_seconds": elapsed})
-    update_manifest(args.models, entry)
+    update_manifest(args.models, NAME, entry)
     update_data_card(args.data_card, section(catalog, samples, recipe_counts, used, metrics, versions, args.seed,
                                              elapsed, COMMAND, ORIGINS))
     report = {"entry": entry, "stages": stamps}

@@ -45,7 +45,14 @@ class StudentData:
                 for p in sorted((self.root / "images" / "test").glob("*.jpg"))]
 
 
-def _pools(catalog: Catalog, style: str, split: str, seed: int):
+def _pools(catalog: Catalog, style: str, split: str, seed: int, origins: frozenset[str] | None = None):
+    pools = _all_pools(catalog, style, split, seed)
+    if origins is None:
+        return pools
+    return tuple([s for s in pool if s.origin in origins] for pool in pools)
+
+
+def _all_pools(catalog: Catalog, style: str, split: str, seed: int):
     if style == "normal":
         fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")
         bgs = catalog.select(catalog.photos, split, seed)
@@ -70,15 +77,18 @@ def _background(bgs: list[SourceImage], style: str, rng: np.random.Generator, ca
 
 
 def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | None = None, seed: int = 0,
-          max_side: int = 480, log=print) -> StudentData:
-    """Write images/, labels/, masks/test/ and data.yaml under *out*; skips what already exists."""
+          max_side: int = 480, origins: frozenset[str] | None = None, log=print) -> StudentData:
+    """Write images/, labels/, masks/test/ and data.yaml under *out*; skips what already exists.
+
+    *origins* keeps only sources of those catalog origins (the committed sample: redistributable ones).
+    """
     counts = counts or SPLIT_COUNTS
     out = Path(out)
     fg_cache: dict[str, np.ndarray] = {}
     bg_cache: dict[str, np.ndarray] = {}
     stats = {}
     for split, n in counts.items():
-        fgs, photo_fgs, bgs = _pools(catalog, style, split, seed)
+        fgs, photo_fgs, bgs = _pools(catalog, style, split, seed, origins)
         if not fgs and not photo_fgs:
             raise ValueError(f"no {style} foregrounds in the {split} split")
         config = CompositeConfig(long_side=(max_side * 2 // 3, max_side), outline=0.1 if style == "animated" else 0.0)

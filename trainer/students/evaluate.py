@@ -44,7 +44,7 @@ from ..routing import model_name
 from .data import STYLES, StudentData
 
 DATA_DIR = ROOT_DIR / ".cache" / "students"
-CHECKPOINT = ROOT_DIR / "trainer" / "checkpoints" / "student_base_best.pt"
+CHECKPOINT = ROOT_DIR / "trainer" / "checkpoints" / "student_best.pt"
 DOC = ROOT_DIR / "docs" / "model-card.md"
 STYLE_EVAL = ROOT_DIR / "tests" / "data" / "style_eval"
 PHOTOS = tuple(sorted((ROOT_DIR / "resources" / "samples").glob("*.jpg"))
@@ -547,9 +547,11 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
         add("- One base student trained on both styles' composites serves as both `yolo_normal` and `yolo_animated`.")
     else:
         add("- The students were given as ONNX files; their training history is not recorded here.")
-    add("- Continue training (resumes from `.cache/students/base/train/weights/last.pt`, or from the copied "
-        "`trainer/checkpoints/student_base_last.pt` on a fresh machine): "
-        "`.venv/bin/python -m trainer.students.build --epochs 40`. It uses a GPU when one is available.")
+    add("- Training has two phases (`trainer/students/build.py`): 12 epochs from random weights on a 40-epoch "
+        "linear schedule (`student_base_last.pt`), then a short run from those weights whose learning rate "
+        "anneals to ~0 and whose last 4 epochs drop mosaic (`student_best.pt`). Rebuild or continue either "
+        "phase (each resumes from its last.pt): `.venv/bin/python -m trainer.students.build`. "
+        "It uses a GPU when one is available.")
     add("- Then rerun this card: `stickerstudio-train eval --students --limit 60` (all 160 per style without "
         "`--limit`; U²-Net full takes 1–2 s per image on this CPU).\n")
     return "\n".join(L)
@@ -592,7 +594,7 @@ def evaluate_students(paths: AppPaths, *, checkpoint: Path | None = None, models
         log(f"exporting {checkpoint} to ONNX at {imgsz} px")
         onnx = export_checkpoint(Path(checkpoint), data_dir / "eval", imgsz)
         students = {style: onnx for style in STYLES}
-        training = checkpoint_state(Path(checkpoint), data_dir / "base" / "train" / "results.csv")
+        training = checkpoint_state(Path(checkpoint), data_dir / "finish" / "train" / "results.csv")
         source = f"checkpoint `{_display(checkpoint)}` exported to ONNX at {imgsz}×{imgsz} (static) for both styles"
     else:
         students = student_files(Path(models_dir))

@@ -1,0 +1,120 @@
+"""Bundle a student into ``models/`` when the evaluation shows it improves the app.
+
+    .venv/bin/python -m trainer.students.publish [--data .cache/students] [--models models]
+
+Reads the report that ``stickerstudio-train eval --students --checkpoint …``
+left in ``<data>/eval/report.json`` together with the ONNX file it measured
+(the sha256 must match: the numbers describe exactly that file). A style's
+student is bundled only when, on that style's held-out composites, it is no
+worse than what the app runs for the style today (``SALIENT_DEFAULT``, U²-Netp)
+by more than ``TOLERANCE`` in mIoU and in boundary F, and meets the speed and
+size targets; otherwise the style keeps falling back to U²-Netp and the reason
+is printed. Files are written by temp file + rename; the manifest entry records
+sha256, metrics, training state, creation date and the rebuild command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
+from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT
+from stickerstudio_desktop.errors import ConfigError
+from stickerstudio_desktop.files import atomic_path
+
+from ..manifest_writer import update_manifest
+from ..routing import model_name
+from .data import STYLES
+from .evaluate import DATA_DIR, TARGETS
+
+TOLERANCE = 0.02
+COMMAND = ("python -m trainer.students.build && stickerstudio-train eval --students --limit 60 "
+           "&& python -m trainer.students.publish")
+
+
+def gate(style_report: dict) -> list[str]:
+    """Reasons the student may not replace the app's current path (empty: it may)."""
+    m = style_report["models"]
+    student, current = m["student"], m[SALIENT_DEFAULT]
+    reasons = []
+    for key, label in (("miou", "mIoU"), ("boundary_f", "boundary F")):
+        if student[key] is None or student[key] < current[key] - TOLERANCE:
+            reasons.append(f"{label} {student[key]} is more than {TOLERANCE} below {SALIENT_DEFAULT}'s {current[key]}")
+    speedup = style_report.get("speedup_vs_u2net")
+    if not speedup or speedup < TARGETS["speedup"]:
+        reasons.append(f"only {speedup}× faster than U²-Net (target {TARGETS['speedup']:.0f}×)")
+    return reasons
+
+
+def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict) -> dict:
+    m = style_report["models"]
+    training = report.get("training") or {}
+    return {
+        "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "version": f"student-{sha[:8]}",
+        "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),
+        "class_names": ["subject"], "conf": previous.get("conf", 0.25), "iou": previous.get("iou", 0.45),
+        "input": previous.get("input", {"size": [320, 320], "resize": "letterbox"}),
+        "training": {"data": "composites in docs/data-card.md (YOLOv8n-seg students)",
+                     "checkpoint": "trainer/checkpoints/student_best.pt",
+                     "epochs": training.get("epochs_done_in_run"), "val_mask_map50": training.get("val_mask_map50")},
+        "metrics": {"held_out_composites": {
+            "n": style_report["n"], "miou": m["student"]["miou"], "boundary_f": m["student"]["boundary_f"],
+            "u2net_miou": m["u2net"]["miou"], "u2netp_miou": m["u2netp"]["miou"],
+            "speedup_vs_u2net": style_report["speedup_vs_u2net"], "evaluated": report["created"]}},
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": COMMAND,
+    }
+
+
+def publish(data_dir: Path = DATA_DIR, models_dir: Path | None = None, log=print) -> dict[str, list[str]]:
+    """Bundle every style whose student passes ``gate``; returns {style: reasons it was not bundled}."""
+    models_dir = Path(models_dir) if models_dir else ROOT_DIR / "models"
+    report_path = Path(data_dir) / "eval" / "report.json"
+    try:
+        report = json.loads(report_path.read_text(encoding="utf-8"))
+        styles = report["styles"]
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ConfigError(f"{report_path} is missing or not an evaluation report; run "
+                          "`stickerstudio-train eval --students --checkpoint …` first.") from None
+    raw = json.loads((models_dir / "manifest.json").read_text(encoding="utf-8"))["models"]
+    refused: dict[str, list[str]] = {}
+    for style in STYLES:
+        name = model_name(style)
+        measured = report["students"][name]
+        onnx = Path(measured["file"])
+        if not onnx.is_file() or sha256_file(onnx) != measured["sha256"]:
+            raise ConfigError(f"{onnx} is not the file the report measured; rerun the evaluation.")
+        reasons = gate(styles[style])
+        if reasons:
+            refused[style] = reasons
+            log(f"{name}: not bundled: " + "; ".join(reasons) + ".")
+            continue
+        with atomic_path(models_dir / f"{name}.onnx") as tmp:
+            shutil.copy2(onnx, tmp)
+        update_manifest(models_dir, name, entry(style, measured["sha256"], styles[style], report, raw.get(name, {})))
+        log(f"{name}: bundled ({models_dir / f'{name}.onnx'}, mIoU {styles[style]['models']['student']['miou']}).")
+    load_manifest(models_dir)  # the result must parse
+    return refused
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=DATA_DIR)
+    ap.add_argument("--models", type=Path, default=None)
+    args = ap.parse_args(argv)
+    try:
+        publish(args.data, args.models)
+    except ConfigError as e:
+        print(e, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

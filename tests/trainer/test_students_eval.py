@@ -153,3 +153,46 @@ def test_a_checkpoint_is_exported_and_runs_through_the_engine(tmp_path):
     assert isinstance(seg.segment(np.zeros((50, 70, 3), np.uint8)), list)
     state = checkpoint_state(pt, tmp_path / "missing.csv")
     assert state["epochs_in_checkpoint"] == 0 and "epochs_done_in_run" not in state
+
+
+def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, students):
+    """One low-threshold inference must give exactly what the app's segmenter gives at every threshold."""
+    from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
+    from trainer.evaluate import iou, predicted_mask
+    from trainer.polygons import mask_to_polygons, parse_yolo_label, polygons_to_mask, yolo_label
+    from trainer.students.data import StudentData
+    from trainer.students.tune import tune_conf, val_items
+
+    data = build_composites(tmp_path / "data")
+    style_dir = tmp_path / "val-style"
+    (style_dir / "images" / "val").mkdir(parents=True)
+    (style_dir / "labels" / "val").mkdir(parents=True)
+    pairs = [p for style in ("normal", "animated") for p in StudentData(data / style, style).test_items()]
+    for i, (image, mask) in enumerate(pairs):
+        shutil.copy(image, style_dir / "images" / "val" / f"v{i}.jpg")
+        truth = cv2.imread(str(mask), cv2.IMREAD_GRAYSCALE) > 127
+        (style_dir / "labels" / "val" / f"v{i}.txt").write_text(yolo_label(mask_to_polygons(truth), truth.shape))
+    items = val_items(style_dir)
+    assert len(items) == 4
+
+    pipeline = harness_pipeline({"normal": students / "yolo_normal.onnx"}, app_paths(tmp_path / "home"), tmp_path / "s")
+    seg = pipeline.yolo("normal")
+    rgbs = [np.asarray(Image.open(image).convert("RGB")) for image, _ in items]
+    scores = sorted({round(i.score, 3) for rgb in rgbs for i in YoloSegmenter(seg.spec, seg.session, conf=0.01)
+                     .segment(rgb)})
+    assert len(scores) >= 3
+    candidates = (0.01, scores[len(scores) // 2], 1.01)  # all, some, none kept
+    best, means = tune_conf(seg, items, candidates)
+    for c in candidates:
+        at_c = YoloSegmenter(seg.spec, seg.session, conf=c, iou=seg.iou)
+        ious = []
+        for rgb, (_, label) in zip(rgbs, items):
+            truth = polygons_to_mask(parse_yolo_label(label.read_text(), rgb.shape[:2]), rgb.shape[:2]) > 0
+            ious.append(iou(predicted_mask(at_c, rgb), truth))
+        assert means[c] == round(float(np.mean(ious)), 4), c
+    assert means[best] == max(means.values())
+    assert len(set(means.values())) > 1, means  # the thresholds really change the answer on this model
+
+    pipeline = harness_pipeline({"normal": students / "yolo_normal.onnx"}, app_paths(tmp_path / "home"),
+                                tmp_path / "s2", {"normal": best})
+    assert pipeline.yolo("normal").conf == best

@@ -142,8 +142,9 @@ def student_files(models_dir: Path) -> dict[str, Path]:
     return files
 
 
-def harness_pipeline(students: dict[str, Path], paths: AppPaths, scratch: Path) -> Pipeline:
-    """The app's Pipeline with *students* installed as if bundled.
+def harness_pipeline(students: dict[str, Path], paths: AppPaths, scratch: Path,
+                     conf: dict[str, float] | None = None) -> Pipeline:
+    """The app's Pipeline with *students* installed as if bundled (with *conf* per style, if given).
 
     Promoted models live in *scratch*, so none of the user's can stand in;
     fetched weights (U²-Net) come from the user's model cache.
@@ -153,7 +154,10 @@ def harness_pipeline(students: dict[str, Path], paths: AppPaths, scratch: Path) 
     for style, path in students.items():
         name = model_name(style)
         # An absolute file name wins over the manifest directory (pathlib joins it as is).
-        models[name] = replace(models.get(name) or yolo_spec(name, IMGSZ), file=str(Path(path).resolve()))
+        spec = replace(models.get(name) or yolo_spec(name, IMGSZ), file=str(Path(path).resolve()))
+        if conf and style in conf:
+            spec = replace(spec, extra={**spec.extra, "conf": conf[style]})
+        models[name] = spec
     private = AppPaths(data=scratch / "data", config=scratch / "config", cache=paths.cache, logs=scratch / "logs")
     return Pipeline(paths=private, manifest=Manifest(directory=base.directory, models=models))
 
@@ -312,15 +316,22 @@ def _targets(styles: dict, classifier: dict | None, sizes: dict) -> list[dict]:
 
 def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR, limit: int | None = None,
         photos: Sequence[Path] = PHOTOS, style_eval: Path | None = STYLE_EVAL, source: str = "",
-        training: dict | None = None, latency_runs: int = 100, log: Log = print) -> tuple[dict, list[ImageScore]]:
-    """Evaluate *students* ({style: ONNX}); returns (JSON-ready report, per-image scores)."""
+        training: dict | None = None, latency_runs: int = 100, tune: bool = False,
+        log: Log = print) -> tuple[dict, list[ImageScore]]:
+    """Evaluate *students* ({style: ONNX}); returns (JSON-ready report, per-image scores).
+
+    With *tune*, each student's confidence threshold is first chosen on the validation split
+    (``trainer.students.tune``) and the test split is scored with it.
+    """
     if limit is not None and limit < 1:
         raise ConfigError("--limit must be at least 1.")
     items = {style: held_out_items(data_dir, style, limit) for style in STYLES}
     photos = list(photos)[:limit] if limit else list(photos)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     with tempfile.TemporaryDirectory(prefix="student-eval-") as scratch:
-        pipeline = harness_pipeline(students, paths, Path(scratch))
+        tuned = _tune(students, paths, Path(scratch), data_dir, log) if tune else {}
+        pipeline = harness_pipeline(students, paths, Path(scratch),
+                                    {style: t["chosen"] for style, t in tuned.items()})
         refs = {name: pipeline.salient(name) for name in REFERENCES}
         scores: list[ImageScore] = []
         warmed: set[int] = set()
@@ -351,12 +362,14 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
         sizes = {name: registry.path(pipeline.manifest.get(name)).stat().st_size
                  for name in (*REFERENCES, "style_classifier", *(model_name(s) for s in STYLES))
                  if registry.available(name)}
+        confs = {style: pipeline.yolo(style).conf for style in STYLES}
     report = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": source, "training": training, "data": _display(data_dir), "limit": limit,
         "students": {model_name(s): {"file": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size}
                      for s, p in students.items()},
-        "boundary_tolerance": BOUNDARY_RULE, "fallback": SALIENT_DEFAULT,
+        "boundary_tolerance": BOUNDARY_RULE, "fallback": SALIENT_DEFAULT, "conf_tuning": tuned,
+        "conf": confs,
         "styles": by_style, "images": [{"name": s.name, "style": s.style, "auto": s.auto_engine,
                                         "iou": {k: round(v, 4) for k, v in s.iou.items()},
                                         "boundary_f": {k: round(v, 4) for k, v in s.bf.items()}} for s in scores],
@@ -365,6 +378,22 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
     }
     report["targets"] = _targets(by_style, classifier, sizes)
     return report, scores
+
+
+def _tune(students: dict[str, Path], paths: AppPaths, scratch: Path, data_dir: Path, log: Log) -> dict:
+    from .tune import tune_conf, val_items
+
+    pipeline = harness_pipeline(students, paths, scratch)
+    tuned = {}
+    for style in STYLES:
+        items = val_items(Path(data_dir) / style)
+        if not items:
+            log(f"{style}: no validation split in {data_dir}; keeping the manifest's confidence threshold")
+            continue
+        chosen, means = tune_conf(pipeline.yolo(style), items)
+        tuned[style] = {"chosen": chosen, "val_miou": {str(c): v for c, v in means.items()}, "n": len(items)}
+        log(f"{style}: confidence threshold {chosen} (validation mIoU {means[chosen]} on {len(items)} images)")
+    return tuned
 
 
 # -- the card --------------------------------------------------------------------------------------
@@ -454,6 +483,12 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
     add(f"- Evaluated: {report['source']}")
     for name, s in report["students"].items():
         add(f"  - `{name}`: {s['bytes'] / 2**20:.1f} MB, sha256 `{s['sha256'][:16]}…`")
+    tuned = report.get("conf_tuning") or {}
+    for style, conf in (report.get("conf") or {}).items():
+        how = (f"chosen on {tuned[style]['n']} validation composites (mIoU by threshold: "
+               + ", ".join(f"{c} → {v}" for c, v in tuned[style]["val_miou"].items()) + ")"
+               if style in tuned else "from the manifest")
+        add(f"  - {style} confidence threshold {conf}, {how}")
     first = next(iter(report["styles"].values()))
     add(f"- Data: held-out test composites in `{report['data']}/<style>/images/test` "
         f"({first['n']} per style{', --limit ' + str(report['limit']) if report['limit'] else ''}), built by "
@@ -600,7 +635,7 @@ def evaluate_students(paths: AppPaths, *, checkpoint: Path | None = None, models
         students = student_files(Path(models_dir))
         source = f"ONNX files in `{_display(models_dir)}`"
     report, scores = run(students, paths, data_dir=data_dir, limit=limit, source=source, training=training,
-                         log=log, **run_options)
+                         tune=checkpoint is not None, log=log, **run_options)
     doc_path, sheet = write_card(report, scores, Path(doc) if doc else DOC, command)
     report["card"], report["contact_sheet"] = str(doc_path), str(sheet)
     if checkpoint is not None:

@@ -58,7 +58,8 @@ def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict
     return {
         "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "version": f"student-{sha[:8]}",
         "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),
-        "class_names": ["subject"], "conf": previous.get("conf", 0.25), "iou": previous.get("iou", 0.45),
+        "class_names": ["subject"], "conf": report.get("conf", {}).get(style, previous.get("conf", 0.25)),
+        "iou": previous.get("iou", 0.45),
         "input": previous.get("input", {"size": [320, 320], "resize": "letterbox"}),
         "training": {"data": "composites in docs/data-card.md (YOLOv8n-seg students)",
                      "checkpoint": "trainer/checkpoints/student_best.pt",

@@ -15,7 +15,7 @@ export MLFLOW_DISABLE_TELEMETRY := true
 export YOLO_OFFLINE := 1
 export YOLO_AUTOINSTALL := False
 
-.PHONY: run test install install-dev models test-models bench clean package
+.PHONY: run test install install-dev models test-models bench clean package train-models
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ run: models
 
 test: test-models
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# Rebuild the bundled models from scratch (hours on a CPU; every step resumes):
+# classifier, students (two training phases), their evaluation (docs/model-card.md)
+# and the gate that bundles a student into models/ only when it improves the app.
+train-models: test-models
+	$(PY) -m trainer.classifier.build
+	$(PY) -m trainer.students.build
+	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students --limit 60
+	$(PY) -m trainer.students.publish
 
 bench: test-models
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(PY) benchmarks/bench_pipeline.py

@@ -53,7 +53,7 @@ test: test-models
 train-models: test-models
 	$(PY) -m trainer.classifier.build
 	$(PY) -m trainer.students.build
-	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students --limit 60
+	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students --checkpoint trainer/checkpoints/student_best.pt
 	$(PY) -m trainer.students.publish
 
 bench: test-models

@@ -587,8 +587,9 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
         "anneals to ~0 and whose last 4 epochs drop mosaic (`student_best.pt`). Rebuild or continue either "
         "phase (each resumes from its last.pt): `.venv/bin/python -m trainer.students.build`. "
         "It uses a GPU when one is available.")
-    add("- Then rerun this card: `stickerstudio-train eval --students --limit 60` (all 160 per style without "
-        "`--limit`; U²-Net full takes 1–2 s per image on this CPU).\n")
+    add("- Then rerun this card: `stickerstudio-train eval --students --checkpoint trainer/checkpoints/student_best.pt` "
+        "(`--limit N` scores the first N test composites per style), and bundle what passes the gate: "
+        "`python -m trainer.students.publish`. `make train-models` runs all of it, classifier included.\n")
     return "\n".join(L)
 
 

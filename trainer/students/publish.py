@@ -34,8 +34,8 @@ from .data import STYLES
 from .evaluate import DATA_DIR, TARGETS
 
 TOLERANCE = 0.02
-COMMAND = ("python -m trainer.students.build && stickerstudio-train eval --students --limit 60 "
-           "&& python -m trainer.students.publish")
+COMMAND = ("python -m trainer.students.build && stickerstudio-train eval --students --checkpoint "
+           "trainer/checkpoints/student_best.pt && python -m trainer.students.publish")
 
 
 def gate(style_report: dict) -> list[str]:

@@ -545,8 +545,7 @@ class MainWindow(QMainWindow):
         self.drop_zone.set_subject_count(n)
         self.controls.set_subject_count(n)
         if a.style is not None:
-            kind = "drawing" if a.style.style == "animated" else "photo"
-            self.style_label.setText(f"Style: {kind} ({a.style.score * 100:.0f}%)")
+            self.style_label.setText(f"Style: {_style_word(a.style)} ({a.style.score * 100:.0f}%)")
             self.style_label.setToolTip(f"Style classifier {a.style.model}: {a.style.style}")
         else:
             self.style_label.setText("Style: not classified")
@@ -591,7 +590,7 @@ class MainWindow(QMainWindow):
         a = s.made.analysis
         subj = f"{len(s.indices)} of {len(a.instances)} subject{'s' if len(a.instances) != 1 else ''}"
         w, h = a.source_size
-        self.info.setText(f"{self.controller.source_label}: {w}×{h} photo · {subj} · "
+        self.info.setText(f"{self.controller.source_label}: {w}×{h} {_style_word(a.style)} · {subj} · "
                           f"{s.pil.width}×{s.pil.height} sticker" + (f"\n{a.note}" if a.note else ""))
 
     def _on_models(self, versions: dict) -> None:
@@ -687,3 +686,7 @@ class MainWindow(QMainWindow):
         if geo is None or not self.restoreGeometry(geo):
             self.resize(1240, 800)
 
+
+def _style_word(style) -> str:
+    """What the user calls the picture: the classifier's "animated" is a drawing; unclassified is a photo."""
+    return "drawing" if style is not None and style.style == "animated" else "photo"

@@ -506,6 +506,17 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
         add(f"| {t['target']} | {t['measured']} | {'pass' if t['pass'] else '**FAIL**'} |")
     add("")
 
+    from .publish import TOLERANCE, gate  # publish builds on this module's report
+
+    add("## Bundling gate\n")
+    add(f"`python -m trainer.students.publish` copies a style's student into `models/` only when, on these "
+        f"composites, it is at most {TOLERANCE} below {SALIENT_DEFAULT} (what the app runs for the style until "
+        "then) in mIoU and in boundary F, and at least 10× faster than U²-Net.\n")
+    for style, block in report["styles"].items():
+        reasons = gate(block)
+        verdict = "passes: bundled by publish" if not reasons else "not bundled: " + "; ".join(reasons)
+        add(f"- `{block['models']['student']['name']}`: {verdict}.")
+    add("")
     add("## Segmentation on held-out composites\n")
     add("Same images, same run. *auto* is the app's default path: style classifier → that style's student → "
         f"{report['fallback']} when the student finds nothing (the fallback is the app's `SALIENT_DEFAULT`).\n")

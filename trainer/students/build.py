@@ -46,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data-only", action="store_true")
     args = ap.parse_args(argv)
 
+    if not args.data_only and finished(CHECKPOINTS / "student_last.pt"):
+        print("Both training phases are finished; delete trainer/checkpoints/student_last.pt to train phase 2 again.")
+        return 0
     from ..data.catalog import build_catalog
     from ..data.fetch import fetch_all
     from .data import STYLES, build
@@ -65,19 +68,19 @@ def main(argv: list[str] | None = None) -> int:
                   batch=args.batch, workers=0, device=pick_device(args.device))
 
     # Phase 1: from random weights on a 40-epoch schedule, stopped after --base-epochs.
-    if completed_epochs(CHECKPOINTS / "student_base_last.pt") < args.base_epochs:
+    if not (CHECKPOINTS / "student_base_last.pt").is_file() \
+            or 0 < completed_epochs(CHECKPOINTS / "student_base_last.pt") < args.base_epochs:
         seed_run(CHECKPOINTS / "student_base_last.pt", args.work / "base")
         finetune(base="yolov8n-seg.yaml", work_dir=args.work / "base", epochs=BASE_SCHEDULE,
                  stop_after=args.base_epochs, on_epoch=reporter(args.work / "base", "student_base"), **common)
     # Phase 2: a short run from phase 1's weights whose learning rate anneals to ~0 and whose
     # last epochs drop mosaic, so the student ends on whole, un-tiled images.
-    if not finished(CHECKPOINTS / "student_last.pt"):
-        seed_run(CHECKPOINTS / "student_last.pt", args.work / "finish")
-        outcome = finetune(base=str(CHECKPOINTS / "student_base_last.pt"), work_dir=args.work / "finish",
-                           epochs=args.finish_epochs, hyp=FINISH_HYP,
-                           on_epoch=reporter(args.work / "finish", "student"), **common)
-        save_checkpoints(args.work / "finish", "student")
-        print(f"done: best {outcome.best}")
+    seed_run(CHECKPOINTS / "student_last.pt", args.work / "finish")
+    outcome = finetune(base=str(CHECKPOINTS / "student_base_last.pt"), work_dir=args.work / "finish",
+                       epochs=args.finish_epochs, hyp=FINISH_HYP,
+                       on_epoch=reporter(args.work / "finish", "student"), **common)
+    save_checkpoints(args.work / "finish", "student")
+    print(f"done: best {outcome.best}")
     return 0
 
 

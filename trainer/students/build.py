@@ -9,8 +9,9 @@
 4. copy last/best checkpoints to ``trainer/checkpoints/`` every epoch (committed,
    so later sessions and the nightly loop fine-tune from them).
 
-Exporting and gating into models/ is ``trainer.students.publish``; it only
-happens once a student beats the targets in docs/model-card.md.
+Evaluating is ``stickerstudio-train eval --students --checkpoint …``; bundling
+into models/ is ``trainer.students.publish``, for a style whose student passes
+its gate (docs/model-card.md).
 """
 
 from __future__ import annotations

@@ -511,7 +511,7 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
     add("## Bundling gate\n")
     add(f"`python -m trainer.students.publish` copies a style's student into `models/` only when, on these "
         f"composites, it is at most {TOLERANCE} below {SALIENT_DEFAULT} (what the app runs for the style until "
-        "then) in mIoU and in boundary F, and at least 10× faster than U²-Net.\n")
+        f"then) in mIoU and in boundary F, and at least {TARGETS['speedup']:.0f}× faster than U²-Net.\n")
     for style, block in report["styles"].items():
         reasons = gate(block)
         verdict = "passes: bundled by publish" if not reasons else "not bundled: " + "; ".join(reasons)

@@ -48,12 +48,12 @@ test: test-models
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
 
 # Rebuild the bundled models from scratch (hours on a CPU; every step resumes):
-# classifier, students (two training phases), their evaluation (docs/model-card.md)
+# classifier, students (three training phases), their evaluation (docs/model-card.md)
 # and the gate that bundles a student into models/ only when it improves the app.
 train-models: test-models
 	$(PY) -m trainer.classifier.build
 	$(PY) -m trainer.students.build
-	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students --checkpoint trainer/checkpoints/student_best.pt
+	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students
 	$(PY) -m trainer.students.publish
 
 bench: test-models

@@ -53,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "measure the bundled students and write docs/model-card.md")
     ev.add_argument("--students", action="store_true",
                     help="evaluate the students (implied by the options below)")
-    ev.add_argument("--checkpoint", type=Path, metavar="PT", help="export this checkpoint to ONNX and evaluate it "
-                    "(default: models/yolo_*.onnx if bundled, else trainer/checkpoints/student_best.pt)")
+    ev.add_argument("--checkpoint", action="append", metavar="[STYLE=]PT",
+                    help="export this checkpoint to ONNX and evaluate it, for both styles or (STYLE=PT) one; "
+                    "repeatable (default: models/yolo_*.onnx if bundled, else each style's "
+                    "trainer/checkpoints/student_<style>_best.pt, or student_best.pt)")
     ev.add_argument("--models", "--onnx-dir", dest="models", type=Path, metavar="DIR",
                     help="a folder holding yolo_normal.onnx and yolo_animated.onnx")
     ev.add_argument("--data", type=Path, metavar="DIR", help="student composites (default: .cache/students)")
@@ -144,9 +146,10 @@ def _cmd_eval(args, paths, stdout) -> int:
 
 
 def _cmd_eval_students(args, paths, stdout) -> int:
-    from .students.evaluate import evaluate_students
+    from .students.evaluate import evaluate_students, parse_checkpoints
 
-    rep = evaluate_students(paths, checkpoint=args.checkpoint, models_dir=args.models, data_dir=args.data,
+    rep = evaluate_students(paths, checkpoints=parse_checkpoints(args.checkpoint), models_dir=args.models,
+                            data_dir=args.data,
                             limit=args.limit, doc=args.doc, log=lambda m: sys.stderr.write(m + "\n"))
     lines = []
     for style, s in rep["styles"].items():

@@ -1,10 +1,10 @@
 """Fine-tune YOLOv8n-seg with ultralytics from the current champion's checkpoint.
 
 Starts from, in order: the promoted champion's ``.pt`` (kept in the trainer
-dir), a ``yolov8n-seg.pt`` the user placed in the trainer dir, the bundled
-students' checkpoint (``trainer/checkpoints/student_best.pt`` in the
-shipped tree, when present), or the architecture ``yolov8n-seg.yaml``
-(random weights; nothing is downloaded). A training
+dir), a ``yolov8n-seg.pt`` the user placed in the trainer dir, the style's
+bundled student checkpoint (``trainer/checkpoints/student_<style>_best.pt``,
+else the shared ``student_best.pt``, in the shipped tree when present), or
+the architecture ``yolov8n-seg.yaml`` (random weights; nothing is downloaded). A training
 killed part-way leaves ``last.pt`` in the style's work dir; the next run
 resumes from it when it is resumable, and starts fresh otherwise.
 """
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 ARCH = "yolov8n-seg.yaml"
 LOCAL_PRETRAINED = "yolov8n-seg.pt"
-BUNDLED_STUDENT = ("trainer", "checkpoints", "student_best.pt")
+CHECKPOINTS = ("trainer", "checkpoints")
 
 #: (epoch, metrics); epoch -1 carries the final validation of the best checkpoint ("best/..." keys).
 EpochCallback = Callable[[int, dict[str, float]], None]
@@ -55,8 +55,9 @@ def pick_device(choice: str = "auto") -> str:
     return "cpu"
 
 
-def base_weights(champion_ckpt: Path | None, trainer_dir: Path) -> str:
-    for candidate in (champion_ckpt, Path(trainer_dir) / LOCAL_PRETRAINED, bundled(*BUNDLED_STUDENT)):
+def base_weights(champion_ckpt: Path | None, trainer_dir: Path, style: str) -> str:
+    for candidate in (champion_ckpt, Path(trainer_dir) / LOCAL_PRETRAINED,
+                      bundled(*CHECKPOINTS, f"student_{style}_best.pt"), bundled(*CHECKPOINTS, "student_best.pt")):
         if candidate and candidate.is_file():
             return str(candidate)
     return ARCH

@@ -340,7 +340,7 @@ class Cycle:
             self.open_runs.add(run_id)
         try:
             data_yaml, n_train, n_val = self.data.write_yaml(style, work)
-            base = base_weights(self.store.champion_checkpoint(name), self.paths.trainer)
+            base = base_weights(self.store.champion_checkpoint(name), self.paths.trainer, style)
             device = pick_device(s.device)
             eval_items = self.data.eval_items(style)
             self.tracker.params(run_id, {

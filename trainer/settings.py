@@ -29,7 +29,7 @@ USER_AGENT = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like G
 class TrainerSettings:
     # fine-tuning
     epochs: int = 10
-    imgsz: int = 320
+    imgsz: int = 416  # what the bundled students run at (docs/model-card.md)
     batch: int = 8
     workers: int = 0  # data-loader processes; 0 is safest inside the desktop app
     device: str = "auto"

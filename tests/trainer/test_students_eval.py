@@ -19,6 +19,8 @@ from PIL import Image
 from stickerstudio_desktop.config.paths import app_paths
 from trainer.cli import EXIT_FAILED, EXIT_OK, main
 from trainer.data.emoji import render
+from stickerstudio_desktop.errors import ConfigError
+from trainer.students.data import style_dir
 from trainer.students.evaluate import boundary_f_score, checkpoint_state, export_checkpoint, harness_pipeline
 
 from test_loop_support import ROOT, make_untrained_onnx
@@ -30,10 +32,11 @@ def _gradient(h: int, w: int, a, b) -> np.ndarray:
 
 
 def _write(root: Path, style: str, name: str, rgb: np.ndarray, mask: np.ndarray) -> None:
-    (root / style / "images" / "test").mkdir(parents=True, exist_ok=True)
-    (root / style / "masks" / "test").mkdir(parents=True, exist_ok=True)
-    Image.fromarray(rgb.astype(np.uint8)).save(root / style / "images" / "test" / f"{name}.jpg", quality=95)
-    cv2.imwrite(str(root / style / "masks" / "test" / f"{name}.png"), mask.astype(np.uint8) * 255)
+    folder = style_dir(root, style)
+    (folder / "images" / "test").mkdir(parents=True, exist_ok=True)
+    (folder / "masks" / "test").mkdir(parents=True, exist_ok=True)
+    Image.fromarray(rgb.astype(np.uint8)).save(folder / "images" / "test" / f"{name}.jpg", quality=95)
+    cv2.imwrite(str(folder / "masks" / "test" / f"{name}.png"), mask.astype(np.uint8) * 255)
 
 
 def build_composites(root: Path) -> Path:
@@ -164,15 +167,15 @@ def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, stude
     from trainer.students.tune import tune_conf, val_items
 
     data = build_composites(tmp_path / "data")
-    style_dir = tmp_path / "val-style"
-    (style_dir / "images" / "val").mkdir(parents=True)
-    (style_dir / "labels" / "val").mkdir(parents=True)
-    pairs = [p for style in ("normal", "animated") for p in StudentData(data / style, style).test_items()]
+    val_dir = tmp_path / "val-style"
+    (val_dir / "images" / "val").mkdir(parents=True)
+    (val_dir / "labels" / "val").mkdir(parents=True)
+    pairs = [p for style in ("normal", "animated") for p in StudentData(style_dir(data, style), style).test_items()]
     for i, (image, mask) in enumerate(pairs):
-        shutil.copy(image, style_dir / "images" / "val" / f"v{i}.jpg")
+        shutil.copy(image, val_dir / "images" / "val" / f"v{i}.jpg")
         truth = cv2.imread(str(mask), cv2.IMREAD_GRAYSCALE) > 127
-        (style_dir / "labels" / "val" / f"v{i}.txt").write_text(yolo_label(mask_to_polygons(truth), truth.shape))
-    items = val_items(style_dir)
+        (val_dir / "labels" / "val" / f"v{i}.txt").write_text(yolo_label(mask_to_polygons(truth), truth.shape))
+    items = val_items(val_dir)
     assert len(items) == 4
 
     pipeline = harness_pipeline({"normal": students / "yolo_normal.onnx"}, app_paths(tmp_path / "home"), tmp_path / "s")
@@ -196,3 +199,22 @@ def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, stude
     pipeline = harness_pipeline({"normal": students / "yolo_normal.onnx"}, app_paths(tmp_path / "home"),
                                 tmp_path / "s2", {"normal": best})
     assert pipeline.yolo("normal").conf == best
+
+
+def test_checkpoint_options_name_one_per_style_or_both(tmp_path):
+    from trainer.students.evaluate import _run_csv, parse_checkpoints
+
+    assert parse_checkpoints(None) is None
+    assert parse_checkpoints(["a.pt"]) == {"normal": Path("a.pt"), "animated": Path("a.pt")}
+    assert parse_checkpoints(["animated=b.pt", "a.pt"]) == {"animated": Path("b.pt"), "normal": Path("a.pt")}
+    with pytest.raises(ConfigError, match="must be one of normal, animated"):
+        parse_checkpoints(["cartoon=b.pt"])
+    assert _run_csv(Path("x/student_animated_best.pt"), tmp_path) == tmp_path / "special-animated/train/results.csv"
+    assert _run_csv(Path("x/student_best.pt"), tmp_path) == tmp_path / "finish/train/results.csv"
+
+
+def test_a_missing_checkpoint_is_one_clear_sentence(tmp_path, capsys):
+    data = build_composites(tmp_path / "data")
+    rc = main(["eval", "--checkpoint", f"normal={tmp_path / 'nope.pt'}", "--data", str(data), "--json"])
+    err = json.loads(capsys.readouterr().out)
+    assert rc == EXIT_FAILED and err["error"] == f"The checkpoint {tmp_path / 'nope.pt'} does not exist."

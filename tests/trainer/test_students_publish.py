@@ -40,8 +40,10 @@ def _setup(tmp_path: Path, animated: dict, normal: dict) -> tuple[Path, Path, Pa
     (data / "eval").mkdir(parents=True)
     onnx = data / "eval" / "student.onnx"
     onnx.write_bytes(b"an exported student" * 100)
-    entry = {"file": str(onnx), "sha256": sha256_file(onnx), "bytes": onnx.stat().st_size}
-    report = {"created": "2026-11-25T21:00:00Z", "training": {"epochs_done_in_run": 14, "val_mask_map50": 0.7},
+    entry = {"file": str(onnx), "sha256": sha256_file(onnx), "bytes": onnx.stat().st_size, "imgsz": [416, 416]}
+    trained = {"epochs_done_in_run": 6, "val_mask_map50": 0.7,
+               "checkpoint": str(ROOT / "trainer" / "checkpoints" / "student_animated_best.pt")}
+    report = {"created": "2026-11-25T21:00:00Z", "training": {"animated": trained, "normal": trained},
               "students": {"yolo_normal": entry, "yolo_animated": entry},
               "styles": {"animated": animated, "normal": normal}}
     (data / "eval" / "report.json").write_text(json.dumps(report), encoding="utf-8")
@@ -59,7 +61,8 @@ def test_publish_bundles_the_passing_style_and_leaves_the_other_unbundled(tmp_pa
     manifest = load_manifest(models)
     spec = manifest.get("yolo_animated")
     assert spec.bundled and spec.sha256 == sha256_file(onnx) and spec.class_names == ("subject",)
-    assert spec.input.size == (320, 320) and spec.input.resize == "letterbox"
+    assert spec.input.size == (416, 416) and spec.input.resize == "letterbox"
+    assert spec.extra["training"]["checkpoint"] == "trainer/checkpoints/student_animated_best.pt"
     assert spec.extra["metrics"]["held_out_composites"]["miou"] == 0.86
     assert spec.extra["command"].startswith("python -m trainer.students.build")
     assert not manifest.get("yolo_normal").bundled
@@ -79,5 +82,5 @@ def test_publish_refuses_a_file_the_report_did_not_measure(tmp_path):
 
 
 def test_publish_without_a_report_says_what_to_run(tmp_path):
-    with pytest.raises(ConfigError, match="eval --students --checkpoint"):
+    with pytest.raises(ConfigError, match="stickerstudio-train eval --students. on the checkpoints first"):
         publish(tmp_path / "nothing", ROOT / "models", log=lambda _: None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -62,6 +62,8 @@ ORIGINS = {
     "ultralytics": Origin("ultralytics assets (bus.jpg, zidane.jpg)", "AGPL-3.0", False,
                           "installed ultralytics package, ultralytics/assets"),
     "ukui": Origin("UKUI wallpapers", "CC-BY-SA-3.0", False, "Debian ukui-wallpapers"),
+    "gcompris": Origin("GCompris activity photos (students only)", "GPL-3+ / CC-BY-SA (per file)", False,
+                       "Debian gcompris-qt-data, rcc bundles (trainer.data.gcompris)"),
 }
 
 
@@ -74,6 +76,7 @@ class SourceImage:
     origin: str  # key of ORIGINS
     path: Path | None = None  # None for rendered sources (emoji)
     codepoint: int | None = None
+    label: Path | None = None  # a teacher's mask of a whole photo (role "labelled")
 
     def split(self, seed: int = 0) -> str:
         return FORCED_SPLIT.get(self.id) or FORCED_GROUP_SPLIT.get(self.group) or split_of(self.group, seed)
@@ -349,6 +352,10 @@ class Catalog:
     photos: list[SourceImage]
     graphics: list[SourceImage]
     tiles: list[SourceImage]
+    # The normal student's extra pools (data version 2); the classifier never sees them.
+    teacher_cuts: list[SourceImage] = field(default_factory=list)  # photo subjects cut by U²-Net
+    labelled_photos: list[SourceImage] = field(default_factory=list)  # the same photos, whole, with its mask
+    scenes: list[SourceImage] = field(default_factory=list)  # photo backgrounds
 
     def select(self, items: list[SourceImage], split: str, seed: int = 0, style: str | None = None,
                origin: str | None = None) -> list[SourceImage]:
@@ -357,6 +364,7 @@ class Catalog:
 
     def all(self) -> list[SourceImage]:
         return self.foregrounds + self.photos + self.graphics + self.tiles
+
 
 
 def build_catalog(root: Path) -> Catalog:

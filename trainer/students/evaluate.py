@@ -1,6 +1,6 @@
 """Measure the students exactly as the app runs them: ONNX files through the engine, never PyTorch.
 
-``stickerstudio-train eval --students [--checkpoint PT | --models DIR] [--data DIR] [--limit N]``
+``stickerstudio-train eval --students [--checkpoint [STYLE=]PT … | --models DIR] [--data DIR] [--limit N]``
 
 On the held-out test composites of each style (exact ground truth) it scores
 the student, U²-Net and U²-Netp on the same images in the same run, plus the
@@ -41,10 +41,11 @@ from ..classifier.evaluate import read_rgb
 from ..evaluate import iou, predicted_mask
 from ..models import yolo_spec
 from ..routing import model_name
-from .data import STYLES, StudentData
+from .data import STYLES, StudentData, style_dir
 
 DATA_DIR = ROOT_DIR / ".cache" / "students"
-CHECKPOINT = ROOT_DIR / "trainer" / "checkpoints" / "student_best.pt"
+CHECKPOINTS = ROOT_DIR / "trainer" / "checkpoints"
+CHECKPOINT = CHECKPOINTS / "student_best.pt"  # phases 1–2: one student for both styles
 DOC = ROOT_DIR / "docs" / "model-card.md"
 STYLE_EVAL = ROOT_DIR / "tests" / "data" / "style_eval"
 PHOTOS = tuple(sorted((ROOT_DIR / "resources" / "samples").glob("*.jpg"))
@@ -164,9 +165,9 @@ def harness_pipeline(students: dict[str, Path], paths: AppPaths, scratch: Path,
 
 def held_out_items(data_dir: Path, style: str, limit: int | None) -> list[tuple[Path, Path]]:
     """(image, exact mask) pairs of the held-out composites; the first *limit* of them."""
-    items = StudentData(Path(data_dir) / style, style).test_items()
+    items = StudentData(style_dir(data_dir, style), style).test_items()
     if not items:
-        raise ConfigError(f"{Path(data_dir) / style / 'images' / 'test'} holds no test composites; build them with "
+        raise ConfigError(f"{style_dir(data_dir, style) / 'images' / 'test'} holds no test composites; build them with "
                           "`python -m trainer.students.build --data-only`.")
     items = items[:limit] if limit else items
     missing = [img.name for img, mask in items if not mask.is_file()]
@@ -363,11 +364,12 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
                  for name in (*REFERENCES, "style_classifier", *(model_name(s) for s in STYLES))
                  if registry.available(name)}
         confs = {style: pipeline.yolo(style).conf for style in STYLES}
+        pipeline_sizes = {style: pipeline.yolo(style).input_size for style in STYLES}
     report = {
         "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": source, "training": training, "data": _display(data_dir), "limit": limit,
-        "students": {model_name(s): {"file": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size}
-                     for s, p in students.items()},
+        "students": {model_name(s): {"file": str(p), "sha256": sha256_file(p), "bytes": Path(p).stat().st_size,
+                                     "imgsz": list(pipeline_sizes[s])} for s, p in students.items()},
         "boundary_tolerance": BOUNDARY_RULE, "fallback": SALIENT_DEFAULT, "conf_tuning": tuned,
         "conf": confs,
         "styles": by_style, "images": [{"name": s.name, "style": s.style, "auto": s.auto_engine,
@@ -386,7 +388,7 @@ def _tune(students: dict[str, Path], paths: AppPaths, scratch: Path, data_dir: P
     pipeline = harness_pipeline(students, paths, scratch)
     tuned = {}
     for style in STYLES:
-        items = val_items(Path(data_dir) / style)
+        items = val_items(style_dir(data_dir, style))
         if not items:
             log(f"{style}: no validation split in {data_dir}; keeping the manifest's confidence threshold")
             continue
@@ -582,24 +584,26 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
     add("Per style, the two best and the three worst test composites by student IoU: the input, the ground truth, "
         "the student's and U²-Net's cut-outs (binary masks over a checkerboard).\n")
 
-    t = report.get("training")
     add("## Training state\n")
-    if t:
-        add(f"- Checkpoint `{Path(t['checkpoint']).name}` holds {t['epochs_in_checkpoint']} of "
-            f"{t['epochs_planned']} planned epochs (best epoch {t['best_epoch']}; saved {t['saved']}); validation "
-            f"mask mAP50 {_f(t['val_mask_map50'])}, mAP50-95 {_f(t['val_mask_map50_95'])}.")
-        if "epochs_done_in_run" in t:
-            add(f"- The training run's `results.csv` records {t['epochs_done_in_run']} finished epochs.")
-        add("- One base student trained on both styles' composites serves as both `yolo_normal` and `yolo_animated`.")
-    else:
+    training = report.get("training") or {}
+    for style, t in training.items():
+        add(f"- {style}: `{Path(t['checkpoint']).name}` at {t['imgsz']} px holds {t['epochs_in_checkpoint']} of "
+            f"{t['epochs_planned']} planned epochs of its run (best epoch {t['best_epoch']}; saved {t['saved']}); "
+            f"validation mask mAP50 {_f(t['val_mask_map50'])}, mAP50-95 {_f(t['val_mask_map50_95'])}"
+            + (f"; the run's `results.csv` records {t['epochs_done_in_run']} finished epochs." if "epochs_done_in_run"
+               in t else "."))
+    if not training:
         add("- The students were given as ONNX files; their training history is not recorded here.")
-    add("- Training has two phases (`trainer/students/build.py`): 12 epochs from random weights on a 40-epoch "
-        "linear schedule (`student_base_last.pt`), then a short run from those weights whose learning rate "
-        "anneals to ~0 and whose last 4 epochs drop mosaic (`student_best.pt`). Rebuild or continue either "
-        "phase (each resumes from its last.pt): `.venv/bin/python -m trainer.students.build`. "
-        "It uses a GPU when one is available.")
-    add("- Then rerun this card: `stickerstudio-train eval --students --checkpoint trainer/checkpoints/student_best.pt` "
-        "(`--limit N` scores the first N test composites per style), and bundle what passes the gate: "
+    add("- Training has three phases (`trainer/students/build.py`, each resumes from its last.pt): 12 epochs from "
+        "random weights on both styles' composites on a 40-epoch linear schedule (`student_base_last.pt`); a "
+        "14-epoch run from those weights whose learning rate anneals to ~0 and whose last 4 epochs drop mosaic "
+        "(`student_best.pt`, 320 px); then one copy per style fine-tuned on that style's composites only, at "
+        "416 px, the size the app runs it (`student_<style>_best.pt`). Rebuild or continue: "
+        "`.venv/bin/python -m trainer.students.build`. It uses a GPU when one is available.")
+    add("- Then rerun this card: `stickerstudio-train eval --students --checkpoint "
+        "trainer/checkpoints/student_best.pt` scores the shared phase-2 student; with no `--checkpoint` and no "
+        "bundled students it takes each style's phase-3 checkpoint (`--checkpoint STYLE=PT` picks one per style, "
+        "`--limit N` scores the first N test composites per style). Bundle what passes the gate: "
         "`python -m trainer.students.publish`. `make train-models` runs all of it, classifier included.\n")
     return "\n".join(L)
 
@@ -614,43 +618,98 @@ def write_card(report: dict, scores: list[ImageScore], doc: Path = DOC,
     return doc, sheet
 
 
-def evaluate_students(paths: AppPaths, *, checkpoint: Path | None = None, models_dir: Path | None = None,
-                      data_dir: Path | None = None, limit: int | None = None, doc: Path | None = None,
-                      imgsz: int = IMGSZ, command: str = "", log: Log = print, **run_options) -> dict:
-    """The whole harness: choose and (if needed) export the students, measure, write the card."""
-    command = command or " ".join(["stickerstudio-train eval --students"] + [
-        f"{flag} {_display(v) if isinstance(v, Path) else v}" for flag, v in
-        (("--checkpoint", checkpoint), ("--models", models_dir), ("--data", data_dir), ("--limit", limit))
-        if v is not None])
+def default_checkpoints() -> dict[str, Path]:
+    """Per style: its specialised checkpoint (phase 3) when there is one, else the shared student."""
+    out = {}
+    for style in STYLES:
+        special = CHECKPOINTS / f"student_{style}_best.pt"
+        out[style] = special if special.is_file() else CHECKPOINT
+    return out
+
+
+def parse_checkpoints(values: Sequence[str] | None) -> dict[str, Path] | None:
+    """``--checkpoint PT`` (both styles) and/or ``--checkpoint STYLE=PT`` → {style: checkpoint}."""
+    if not values:
+        return None
+    out: dict[str, Path] = {}
+    for value in values:
+        style, sep, path = value.partition("=")
+        if not sep:
+            out.update({s: Path(value) for s in STYLES if s not in out})
+        elif style in STYLES:
+            out[style] = Path(path)
+        else:
+            raise ConfigError(f"--checkpoint {value}: the style before '=' must be one of {', '.join(STYLES)}.")
+    return out
+
+
+def checkpoint_imgsz(checkpoint: Path) -> int:
+    """The input size the checkpoint was trained at: the app runs it at that size."""
+    import torch
+
+    ckpt = torch.load(str(checkpoint), map_location="cpu", weights_only=False)
+    return int((ckpt.get("train_args") or {}).get("imgsz") or IMGSZ)
+
+
+def _run_csv(checkpoint: Path, data_dir: Path) -> Path:
+    """The results.csv of the run that wrote a checkpoint in trainer/checkpoints."""
+    stem = Path(checkpoint).stem.removesuffix("_best").removesuffix("_last")
+    style = stem.removeprefix("student_")
+    run = f"special-{style}" if style in STYLES else "finish"
+    return data_dir / run / "train" / "results.csv"
+
+
+def evaluate_students(paths: AppPaths, *, checkpoints: dict[str, Path] | None = None,
+                      models_dir: Path | None = None, data_dir: Path | None = None, limit: int | None = None,
+                      doc: Path | None = None, imgsz: int | None = None, command: str = "", log: Log = print,
+                      **run_options) -> dict:
+    """The whole harness: choose and (if needed) export the students, measure, write the card.
+
+    *checkpoints* maps each style to the ultralytics checkpoint to export (at its training size
+    unless *imgsz* is given); a style left out gets ``default_checkpoints()``'s.
+    """
+    flags = [f"--checkpoint {style}={_display(p)}" for style, p in (checkpoints or {}).items()]
+    flags += [f"{flag} {_display(v) if isinstance(v, Path) else v}" for flag, v in
+              (("--models", models_dir), ("--data", data_dir), ("--limit", limit)) if v is not None]
+    command = command or " ".join(["stickerstudio-train eval --students"] + flags)
     data_dir = Path(data_dir) if data_dir else DATA_DIR
-    if checkpoint is not None and models_dir is not None:
+    if checkpoints and models_dir is not None:
         raise ConfigError("Give either --checkpoint or --models, not both.")
-    if models_dir is None and checkpoint is None:
+    if models_dir is None and not checkpoints:
         bundled_dir = bundled("models")
         if all((bundled_dir / f"{model_name(s)}.onnx").is_file() for s in STYLES):
             models_dir = bundled_dir
         elif CHECKPOINT.is_file():
-            checkpoint = CHECKPOINT
+            checkpoints = {}
         else:
             raise ConfigError("There are no students to evaluate: models/ has no yolo_*.onnx and "
                               f"{CHECKPOINT.name} does not exist; pass --checkpoint or --models.")
     training = None
-    if checkpoint is not None:
-        for style in STYLES:  # fail on bad data before spending a minute on the export
+    if checkpoints is not None:
+        checkpoints = {**default_checkpoints(), **checkpoints}
+        for style in STYLES:  # fail on bad data or a missing file before spending a minute on an export
             held_out_items(data_dir, style, 1)
-        log(f"exporting {checkpoint} to ONNX at {imgsz} px")
-        onnx = export_checkpoint(Path(checkpoint), data_dir / "eval", imgsz)
-        students = {style: onnx for style in STYLES}
-        training = checkpoint_state(Path(checkpoint), data_dir / "finish" / "train" / "results.csv")
-        source = f"checkpoint `{_display(checkpoint)}` exported to ONNX at {imgsz}×{imgsz} (static) for both styles"
+            if not Path(checkpoints[style]).is_file():
+                raise ConfigError(f"The checkpoint {checkpoints[style]} does not exist.")
+        students, training, exported = {}, {}, {}
+        for style in STYLES:
+            ckpt = Path(checkpoints[style])
+            size = imgsz or checkpoint_imgsz(ckpt)
+            if (ckpt, size) not in exported:
+                log(f"exporting {ckpt} to ONNX at {size} px")
+                exported[ckpt, size] = export_checkpoint(ckpt, data_dir / "eval" / f"{ckpt.stem}-{size}", size)
+            students[style] = exported[ckpt, size]
+            training[style] = {**checkpoint_state(ckpt, _run_csv(ckpt, data_dir)), "imgsz": size}
+        source = "checkpoints exported to static ONNX: " + ", ".join(
+            f"{style} `{_display(Path(checkpoints[style]))}` at {training[style]['imgsz']} px" for style in STYLES)
     else:
         students = student_files(Path(models_dir))
         source = f"ONNX files in `{_display(models_dir)}`"
     report, scores = run(students, paths, data_dir=data_dir, limit=limit, source=source, training=training,
-                         tune=checkpoint is not None, log=log, **run_options)
+                         tune=checkpoints is not None, log=log, **run_options)
     doc_path, sheet = write_card(report, scores, Path(doc) if doc else DOC, command)
     report["card"], report["contact_sheet"] = str(doc_path), str(sheet)
-    if checkpoint is not None:
+    if checkpoints is not None:
         (data_dir / "eval").mkdir(parents=True, exist_ok=True)
         (data_dir / "eval" / "report.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     return report

@@ -2,8 +2,7 @@
 
     .venv/bin/python -m trainer.students.publish [--data .cache/students] [--models models]
 
-Reads the report that ``stickerstudio-train eval --students --checkpoint …``
-left in ``<data>/eval/report.json`` together with the ONNX file it measured
+Reads the report that ``stickerstudio-train eval --students`` (run on checkpoints) left in ``<data>/eval/report.json`` together with the ONNX file it measured
 (the sha256 must match: the numbers describe exactly that file). A style's
 student is bundled only when, on that style's held-out composites, it is no
 worse than what the app runs for the style today (``SALIENT_DEFAULT``, U²-Netp)
@@ -34,8 +33,7 @@ from .data import STYLES
 from .evaluate import DATA_DIR, TARGETS
 
 TOLERANCE = 0.02
-COMMAND = ("python -m trainer.students.build && stickerstudio-train eval --students --checkpoint "
-           "trainer/checkpoints/student_best.pt && python -m trainer.students.publish")
+COMMAND = "python -m trainer.students.build && stickerstudio-train eval --students && python -m trainer.students.publish"
 
 
 def gate(style_report: dict) -> list[str]:
@@ -54,15 +52,20 @@ def gate(style_report: dict) -> list[str]:
 
 def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict) -> dict:
     m = style_report["models"]
-    training = report.get("training") or {}
+    training = (report.get("training") or {}).get(style) or {}
+    measured = report["students"][model_name(style)]
+    size = measured.get("imgsz")
+    checkpoint = training.get("checkpoint")
+    if checkpoint:
+        checkpoint = Path(checkpoint).resolve()
+        checkpoint = checkpoint.relative_to(ROOT_DIR).as_posix() if checkpoint.is_relative_to(ROOT_DIR) else str(checkpoint)
     return {
         "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "version": f"student-{sha[:8]}",
         "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),
         "class_names": ["subject"], "conf": report.get("conf", {}).get(style, previous.get("conf", 0.25)),
         "iou": previous.get("iou", 0.45),
-        "input": previous.get("input", {"size": [320, 320], "resize": "letterbox"}),
-        "training": {"data": "composites in docs/data-card.md (YOLOv8n-seg students)",
-                     "checkpoint": "trainer/checkpoints/student_best.pt",
+        "input": {"size": list(size), "resize": "letterbox"} if size else previous.get("input"),
+        "training": {"data": "composites in docs/data-card.md (YOLOv8n-seg students)", "checkpoint": checkpoint,
                      "epochs": training.get("epochs_done_in_run"), "val_mask_map50": training.get("val_mask_map50")},
         "metrics": {"held_out_composites": {
             "n": style_report["n"], "miou": m["student"]["miou"], "boundary_f": m["student"]["boundary_f"],
@@ -82,7 +85,7 @@ def publish(data_dir: Path = DATA_DIR, models_dir: Path | None = None, log=print
         styles = report["styles"]
     except (OSError, ValueError, KeyError, TypeError):
         raise ConfigError(f"{report_path} is missing or not an evaluation report; run "
-                          "`stickerstudio-train eval --students --checkpoint …` first.") from None
+                          "`stickerstudio-train eval --students` on the checkpoints first.") from None
     raw = json.loads((models_dir / "manifest.json").read_text(encoding="utf-8"))["models"]
     refused: dict[str, list[str]] = {}
     for style in STYLES:

@@ -1,0 +1,169 @@
+"""GCompris extraction, U²-Net teacher cuts and teacher-labelled photo crops (normal student data v2)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from stickerstudio_desktop.config.paths import ROOT_DIR, app_paths
+from trainer.data import gcompris
+from trainer.data.catalog import Catalog
+from trainer.models import trainer_pipeline
+from trainer.students.data import CROPS_PER_PHOTO, build, labelled_crop
+from trainer.students.teacher_cuts import add_student_pools, cut_all, cut_one, load_cuts
+from trainer.teacher import TeacherError
+
+PHOTO = ROOT_DIR / "tests" / "data" / "china.jpg"
+
+
+def _disc_map(h=200, w=300, r=50, inside=0.97):
+    yy, xx = np.mgrid[:h, :w]
+    return np.where((yy - h / 2) ** 2 + (xx - w / 2) ** 2 < r * r, inside, 0.01).astype(np.float32)
+
+
+def test_a_confident_subject_becomes_a_cutout_and_a_label():
+    rgb = np.full((200, 300, 3), 90, np.uint8)
+    rgba, mask = cut_one(_disc_map(), rgb)
+    assert rgba.shape == (200, 300, 4) and mask.dtype == np.uint8
+    disc = _disc_map() > 0.5
+    label = mask == 255
+    assert (label & disc).sum() / (label | disc).sum() > 0.97  # the polygon label, rasterised
+    assert (rgba[..., 3][disc] >= 240).all() and (rgba[..., 3][~cv2.dilate(disc.astype(np.uint8), np.ones((9, 9)))
+                                                                   .astype(bool)] == 0).all()
+
+
+@pytest.mark.parametrize("sal, why", [
+    (_disc_map(r=18), "covers"),  # a speck (1.7 % of the photo)
+    (np.full((200, 300), 0.95, np.float32), "covers"),  # the whole scene
+    (_disc_map(inside=0.55), "unsure"),  # ambiguous
+])
+def test_untrustworthy_maps_are_refused(sal, why):
+    with pytest.raises(TeacherError, match=why):
+        cut_one(sal, np.zeros((200, 300, 3), np.uint8))
+
+
+def test_cut_all_cuts_real_photos_once_and_records_each_verdict(tmp_path):
+    pipeline = trainer_pipeline(app_paths(tmp_path / "home"), 64)
+    teacher = pipeline.salient("u2netp")
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((120, 160, 3), 128, np.uint8))  # nothing salient: refused
+    photos = [("samples/china.jpg", PHOTO), ("samples/blank.png", blank)]
+    out = tmp_path / "cuts"
+    kept = cut_all(photos, out, teacher, max_side=320, log=lambda m: None)
+    verdicts = json.loads((out / "cuts.json").read_text())["photos"]
+    assert verdicts["samples/blank.png"]["kept"] is False and verdicts["samples/blank.png"]["reason"]
+    if verdicts["samples/china.jpg"]["kept"]:
+        cut = kept[0]
+        rgba = cv2.imread(str(cut.cutout), cv2.IMREAD_UNCHANGED)
+        mask = cv2.imread(str(cut.mask), cv2.IMREAD_GRAYSCALE)
+        assert rgba.shape[2] == 4 and max(mask.shape) == 320 and set(np.unique(mask)) <= {0, 255}
+    stamp = (out / "cuts.json").stat().st_mtime_ns
+    assert cut_all(photos, out, teacher, max_side=320, log=lambda m: None) == kept  # cached
+    assert (out / "cuts.json").stat().st_mtime_ns == stamp
+    assert load_cuts(photos, out) == kept
+
+
+def test_labelled_crop_keeps_the_subject_and_stays_aligned():
+    rgb = np.zeros((300, 600, 3), np.uint8)
+    mask = np.zeros((300, 600), bool)
+    mask[100:200, 350:450] = True
+    rgb[mask] = 255
+    for i in range(20):
+        img, m = labelled_crop(rgb, mask, np.random.default_rng(i), 480)
+        assert 320 <= max(img.shape[:2]) <= 480 and img.shape[:2] == m.shape
+        assert m.any() and (img[m] > 200).mean() > 0.95 and (img[~m] < 60).mean() > 0.95
+
+
+def _rcc(tmp_path: Path, files: dict[str, bytes]) -> Path:
+    src = tmp_path / "rccsrc"
+    for rel, data in files.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_bytes(data)
+    qrc = "".join(f"<file>{rel}</file>" for rel in files)
+    (src / "a.qrc").write_text(f'<RCC><qresource prefix="/gcompris">{qrc}</qresource></RCC>')
+    rcc = Path(sys.executable).with_name("pyside6-rcc")
+    out = tmp_path / "out.rcc"
+    subprocess.run([str(rcc), "--binary", str(src / "a.qrc"), "-o", str(out)], check=True, cwd=src)
+    return out
+
+
+def test_gcompris_images_come_out_of_the_qt_resource_bundles(tmp_path):
+    webp = cv2.imencode(".webp", np.full((40, 60, 3), 200, np.uint8))[1].tobytes()
+    root = tmp_path / "sources"
+    rcc_dir = root / gcompris.PACKAGE / "usr" / "share" / "gcompris-qt" / "rcc"
+    rcc_dir.mkdir(parents=True)
+    for activity in set(gcompris.SUBJECTS) | set(gcompris.SCENES):
+        files = {f"src/activities/{activity}/resource/notes.txt": b"x"}
+        if activity == "erase":
+            files["src/activities/erase/resource/kitten.webp"] = webp
+        if activity == "explore_monuments":
+            files["src/activities/explore_monuments/resource/india/tajmahal.webp"] = webp
+        _rcc(tmp_path / activity, files).rename(rcc_dir / f"{activity}.rcc")
+    assert gcompris.extract(root) == 2
+    assert [i for i, _ in gcompris.subject_photos(root)] == ["erase/kitten.webp"]
+    assert [i for i, _ in gcompris.scene_photos(root)] == ["explore_monuments/india/tajmahal.webp"]
+    assert cv2.imread(str(root / "gcompris" / "erase" / "kitten.webp")).shape == (40, 60, 3)
+
+
+def test_a_damaged_bundle_is_reported(tmp_path):
+    rcc_dir = tmp_path / gcompris.PACKAGE / "usr" / "share" / "gcompris-qt" / "rcc"
+    rcc_dir.mkdir(parents=True)
+    for activity in set(gcompris.SUBJECTS) | set(gcompris.SCENES):
+        (rcc_dir / f"{activity}.rcc").write_bytes(b"not a bundle")
+    with pytest.raises(Exception, match="not a readable Qt resource bundle"):
+        gcompris.extract(tmp_path)
+    assert not (tmp_path / "gcompris" / gcompris.DONE).exists()
+
+
+def _disc_png(path: Path, colour, alpha: bool) -> Path:
+    img = np.zeros((120, 160, 4 if alpha else 3), np.uint8)
+    img[..., :3] = 40 if alpha else (30, 90, 150)
+    cv2.circle(img, (80, 60), 45, (*colour, 255) if alpha else colour, -1)
+    cv2.imwrite(str(path), img)
+    return path
+
+
+def test_normal_v2_data_mixes_teacher_cuts_and_labelled_photos(tmp_path):
+    from trainer.data.catalog import SourceImage
+
+    src = tmp_path / "src"
+    src.mkdir()
+    def items(kind, n):
+        out = []
+        for i in range(n):
+            group = f"t:{kind}{i}"
+            if kind == "fg":
+                out.append(SourceImage(group, group, "foreground", "normal", "tuxpaint", _disc_png(src / f"{kind}{i}.png", (200, 50, i * 9), True)))
+            elif kind == "cut":
+                out.append(SourceImage(group + "#cut", group, "foreground", "normal", "gcompris", _disc_png(src / f"{kind}{i}.png", (50, 200, i * 9), True)))
+            elif kind == "bg":
+                out.append(SourceImage(group, group, "photo", "normal", "opencv", _disc_png(src / f"{kind}{i}.jpg", (90, 90, 90), False)))
+            else:
+                photo = _disc_png(src / f"{kind}{i}.jpg", (250, 250, 250), False)
+                mask = np.zeros((120, 160), np.uint8)
+                cv2.circle(mask, (80, 60), 45, 255, -1)
+                cv2.imwrite(str(src / f"{kind}{i}.mask.png"), mask)
+                out.append(SourceImage(group, group, "labelled", "normal", "gcompris", photo, label=src / f"{kind}{i}.mask.png"))
+        return out
+    catalog = Catalog(foregrounds=items("fg", 12), photos=items("bg", 12), graphics=[], tiles=[],
+                      teacher_cuts=items("cut", 12), labelled_photos=items("ph", 12), scenes=[])
+    out = tmp_path / "normal-v2"
+    build(catalog, "normal", out, counts={"train": 8, "val": 2, "test": 2}, max_side=240, log=lambda m: None)
+    stats = json.loads((out / "build.json").read_text())["stats"]
+    in_train = len(catalog.select(catalog.labelled_photos, "train"))
+    assert in_train and stats["train"]["labelled_photos"] == in_train and stats["test"]["labelled_photos"] == 0
+    crops = sorted((out / "images" / "train").glob("*-photo-*.jpg"))
+    assert len(crops) == CROPS_PER_PHOTO * in_train == stats["train"]["labelled_crops_written_now"]
+    assert not list((out / "images" / "test").glob("*-photo-*"))  # test keeps exact masks only
+    for crop in crops:
+        label = (out / "labels" / "train" / f"{crop.stem}.txt").read_text().split()
+        assert label[0] == "0" and len(label) >= 7
+    assert stats["train"]["teacher_cut_sources"] == len(catalog.select(catalog.teacher_cuts, "train"))
+    build(catalog, "normal", out, counts={"train": 8, "val": 2, "test": 2}, max_side=240, log=lambda m: None)
+    assert json.loads((out / "build.json").read_text())["stats"]["train"]["labelled_crops_written_now"] == 0

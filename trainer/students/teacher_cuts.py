@@ -1,0 +1,109 @@
+"""Cut the subject out of whole photos with the U²-Net teacher, keeping only confident labels.
+
+Each kept photo gives the normal student two kinds of training data:
+a foreground with the teacher's soft alpha (pasted onto other photos like a
+Tux Paint stamp) and the whole photo itself with the teacher's mask as its
+label (a real photo, as users drop them). Rejected photos and the reason are
+recorded, so the data card can say how many the confidence filter dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from stickerstudio_desktop.files import atomic_write_bytes
+
+from ..data import gcompris
+from ..data.catalog import Catalog, SourceImage
+from ..data.imageio import load_rgb
+from ..teacher import TeacherError, label_from_saliency
+
+#: A label must cover between these shares of the photo: smaller is a speck, larger is the whole scene.
+AREA_RANGE = (0.02, 0.80)
+MIN_CONFIDENCE = 0.75  # mean teacher saliency inside each kept component
+VERSION = 1  # bump when the rule changes: cached cuts are recomputed
+
+
+@dataclass(frozen=True)
+class TeacherCut:
+    id: str
+    photo: Path  # the original photo
+    cutout: Path  # RGBA PNG: the photo with the teacher's alpha, trimmed
+    mask: Path  # binary PNG at the photo's (capped) size: the whole-photo label
+
+
+def cut_one(sal: np.ndarray, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(RGBA cut-out, binary label) from one saliency map; TeacherError when not trustworthy."""
+    label = label_from_saliency(sal, min_confidence=MIN_CONFIDENCE)
+    share = float((label.mask > 0).mean())
+    if not AREA_RANGE[0] <= share <= AREA_RANGE[1]:
+        raise TeacherError(f"The subject covers {share:.0%} of the photo, outside "
+                           f"{AREA_RANGE[0]:.0%}–{AREA_RANGE[1]:.0%}.")
+    keep = cv2.dilate((label.mask > 0).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    alpha = np.where(keep, np.clip(sal * 255 + 0.5, 0, 255), 0).astype(np.uint8)
+    return np.dstack([rgb, alpha]), (label.mask > 0).astype(np.uint8) * 255
+
+
+def cut_all(photos: list[tuple[str, Path]], out: Path, segmenter, *, max_side: int = 1024,
+            log=print) -> list[TeacherCut]:
+    """Cut every photo once (cached in *out* with the teacher's verdicts in ``cuts.json``)."""
+    out = Path(out)
+    index_path = out / "cuts.json"
+    index = json.loads(index_path.read_text()) if index_path.is_file() else {}
+    if index.get("version") != VERSION or index.get("teacher") != segmenter.name:
+        index = {"version": VERSION, "teacher": segmenter.name, "photos": {}}
+    verdicts: dict = index["photos"]
+    kept = []
+    for pid, path in photos:
+        stem = pid.replace("/", "__").rsplit(".", 1)[0]
+        cut = TeacherCut(pid, path, out / f"{stem}.png", out / f"{stem}.mask.png")
+        if pid not in verdicts:
+            rgb = load_rgb(path, max_side)
+            try:
+                rgba, mask = cut_one(segmenter.saliency(rgb), rgb)
+            except TeacherError as exc:
+                verdicts[pid] = {"kept": False, "reason": str(exc)}
+            else:
+                atomic_write_bytes(cut.mask, cv2.imencode(".png", mask)[1].tobytes())
+                ys, xs = np.nonzero(rgba[..., 3] > 8)
+                trimmed = rgba[ys.min():ys.max() + 1, xs.min():xs.max() + 1]
+                bgra = cv2.cvtColor(np.ascontiguousarray(trimmed), cv2.COLOR_RGBA2BGRA)
+                atomic_write_bytes(cut.cutout, cv2.imencode(".png", bgra)[1].tobytes())
+                verdicts[pid] = {"kept": True, "share": round(float((mask > 0).mean()), 3)}
+            atomic_write_bytes(index_path, json.dumps(index, indent=1, sort_keys=True).encode())
+        if verdicts[pid]["kept"]:
+            kept.append(cut)
+    log(f"teacher cuts: {len(kept)} of {len(photos)} photos kept ({segmenter.name})")
+    return kept
+
+
+def load_cuts(photos: list[tuple[str, Path]], out: Path) -> list[TeacherCut]:
+    """The kept cuts of an earlier ``cut_all`` (none when it never ran)."""
+    index_path = Path(out) / "cuts.json"
+    if not index_path.is_file():
+        return []
+    verdicts = json.loads(index_path.read_text()).get("photos", {})
+    cuts = []
+    for pid, path in photos:
+        stem = pid.replace("/", "__").rsplit(".", 1)[0]
+        if verdicts.get(pid, {}).get("kept"):
+            cuts.append(TeacherCut(pid, path, Path(out) / f"{stem}.png", Path(out) / f"{stem}.mask.png"))
+    return cuts
+
+
+def add_student_pools(catalog: Catalog, root: Path, cuts_dir: Path) -> Catalog:
+    """Fill the normal student's GCompris pools from the teacher cuts found in *cuts_dir*."""
+    for cut in load_cuts(gcompris.subject_photos(root), cuts_dir):
+        group = f"gcompris:{cut.id}"
+        catalog.teacher_cuts.append(SourceImage(f"gcompris:{cut.id}#cut", group, "foreground", "normal",
+                                                "gcompris", cut.cutout))
+        catalog.labelled_photos.append(SourceImage(f"gcompris:{cut.id}", group, "labelled", "normal", "gcompris",
+                                                   cut.photo, label=cut.mask))
+    catalog.scenes.extend(SourceImage(f"gcompris:{sid}", f"gcompris:{sid}", "photo", "normal", "gcompris", path)
+                          for sid, path in gcompris.scene_photos(root))
+    return catalog

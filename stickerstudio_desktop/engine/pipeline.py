@@ -39,6 +39,9 @@ from .yolo_seg import YoloSegmenter
 ENGINES = ("auto", "yolo", "u2net", "u2netp")
 #: Salient model used by "auto" until a YOLO student exists, and as fallback.
 SALIENT_DEFAULT = "u2netp"
+#: ``auto`` hands an image to a style's student only when the classifier is at least this sure;
+#: a photo it calls 52 % animated (Grace Hopper's portrait) is better served by the general model.
+ROUTE_MIN_SCORE = 0.7
 HIGH_QUALITY = "u2net"
 CLASSIFIER = "style_classifier"
 #: Longest side the models and refinement work at; bigger photos are scaled down.
@@ -178,7 +181,9 @@ class Pipeline:
             yolo = self.yolo(wanted)
             if yolo is None and engine == "yolo":
                 raise ModelError(f"No YOLO model for {wanted} images is installed; choose auto or u2net.")
-            if yolo is not None:
+            if yolo is not None and engine == "auto" and style is not None and style.score < ROUTE_MIN_SCORE:
+                note = f"the style is unclear ({style.score:.0%} {style.style}); used {SALIENT_DEFAULT}"
+            elif yolo is not None:
                 with self._stage(timings, "segment", yolo.name):
                     found = yolo.segment(rgb)
                 if found:

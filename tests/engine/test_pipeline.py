@@ -163,3 +163,26 @@ def test_a_named_pipe_is_refused_instead_of_blocking(shared_pipeline, tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(ImageLoadError, match="not a regular file"):
         shared_pipeline.analyse(fifo)
+
+
+def test_auto_leaves_an_image_of_unclear_style_to_the_general_model(tmp_path, yolo_onnx):
+    import json
+
+    from stickerstudio_desktop.config.paths import ROOT_DIR, app_paths
+    from stickerstudio_desktop.engine.manifest import load_manifest
+    from stickerstudio_desktop.engine.pipeline import ROUTE_MIN_SCORE
+
+    manifest = _manifest_with_yolo(tmp_path, yolo_onnx, conf=0.0)
+    raw = json.loads((manifest.directory / "manifest.json").read_text())
+    raw["models"]["yolo_animated"] = raw["models"]["yolo_normal"]
+    (manifest.directory / "manifest.json").write_text(json.dumps(raw))
+    classifier = raw["models"]["style_classifier"]["file"]
+    (manifest.directory / classifier).symlink_to(ROOT_DIR / "models" / classifier)
+    p = Pipeline(paths=app_paths(tmp_path), manifest=load_manifest(manifest.directory))
+    samples = ROOT_DIR / "resources" / "samples"
+    unclear = p.analyse(samples / "grace_hopper.jpg", "auto")  # the classifier calls it ~52 % animated
+    assert unclear.style.score < ROUTE_MIN_SCORE
+    assert unclear.engine == "u2netp" and unclear.instances and "the style is unclear" in unclear.note
+    assert p.analyse(samples / "grace_hopper.jpg", "yolo").engine.startswith("yolo_")  # asked for explicitly
+    clear = p.analyse(samples / "chelsea.jpg", "auto")
+    assert clear.style.score >= ROUTE_MIN_SCORE and clear.engine == "yolo_normal" and not clear.note

@@ -84,3 +84,18 @@ def test_publish_refuses_a_file_the_report_did_not_measure(tmp_path):
 def test_publish_without_a_report_says_what_to_run(tmp_path):
     with pytest.raises(ConfigError, match="stickerstudio-train eval --students. on the checkpoints first"):
         publish(tmp_path / "nothing", ROOT / "models", log=lambda _: None)
+
+
+def test_gate_refuses_a_student_that_makes_real_photos_worse():
+    from trainer.students.publish import PHOTO_TOLERANCE
+
+    def photo(style, score, auto, before):
+        return {"file": "x.jpg", "style": style, "style_score": score, "iou_auto": auto, "iou_u2netp": before}
+    cat = {"items": [photo("normal", 0.99, 0.06, 0.95), photo("normal", 0.98, 0.95, 0.96)]}
+    reasons = gate(_style(0.9, 0.9), cat, "normal")
+    assert len(reasons) == 1 and "2 real photos routed to it" in reasons[0] and "0.505" in reasons[0]
+    assert gate(_style(0.9, 0.9), cat, "animated") == []  # none of them is routed to the animated student
+    unsure = {"items": [photo("animated", 0.52, 0.3, 0.95)]}  # auto would not route it to the student
+    assert gate(_style(0.9, 0.9), unsure, "animated") == []
+    close = {"items": [photo("normal", 0.99, 0.95 - PHOTO_TOLERANCE + 0.001, 0.95)]}
+    assert gate(_style(0.9, 0.9), close, "normal") == []

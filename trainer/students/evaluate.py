@@ -498,7 +498,8 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
                if style in tuned else "from the manifest")
         add(f"  - {style} confidence threshold {conf}, {how}")
     first = next(iter(report["styles"].values()))
-    add(f"- Data: held-out test composites in `{report['data']}/<style>/images/test` "
+    folders = " and ".join(f"`{report['data']}/{style_dir(Path(), s).as_posix()}/images/test`" for s in report["styles"])
+    add(f"- Data: held-out test composites in {folders} "
         f"({first['n']} per style{', --limit ' + str(report['limit']) if report['limit'] else ''}), built by "
         "`trainer/students/data.py` from test-split sources only (never seen in training; see docs/data-card.md), "
         "exact ground-truth masks.")

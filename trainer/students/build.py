@@ -8,11 +8,11 @@
    runs on a CPU) in two phases, each resuming an interrupted run from its last.pt;
 4. specialise a copy of it per style at 416 px (phase 3): the style's own
    composites only, at the resolution the app runs it (boundary F at 416 px
-   beats 320 px by 0.03–0.04 with the same weights, docs/model-card.md);
+   beats 320 px by 0.03–0.04 with the same weights, docs/data-card.md);
 5. copy last/best checkpoints to ``trainer/checkpoints/`` every epoch (committed,
    so later sessions and the nightly loop fine-tune from them).
 
-Evaluating is ``stickerstudio-train eval --students --checkpoint …``; bundling
+Evaluating is ``stickerstudio-train eval --students``; bundling
 into models/ is ``trainer.students.publish``, for a style whose student passes
 its gate (docs/model-card.md).
 """
@@ -75,35 +75,35 @@ def main(argv: list[str] | None = None) -> int:
 
     from ..finetune import finetune, pick_device
 
-    data_yaml = mixed_yaml(args.work, STYLES)
-    common = dict(data_yaml=data_yaml, trainer_dir=args.work / "trainer-home", imgsz=args.imgsz,
-                  batch=args.batch, workers=0, device=pick_device(args.device))
+    mixed = mixed_yaml(args.work, STYLES)
+    common = dict(trainer_dir=args.work / "trainer-home", batch=args.batch, workers=0,
+                  device=pick_device(args.device))
 
     # Phase 1: from random weights on a 40-epoch schedule, stopped after --base-epochs.
     if not (CHECKPOINTS / "student_base_last.pt").is_file() \
             or 0 < completed_epochs(CHECKPOINTS / "student_base_last.pt") < args.base_epochs:
         seed_run(CHECKPOINTS / "student_base_last.pt", args.work / "base")
-        finetune(base="yolov8n-seg.yaml", work_dir=args.work / "base", epochs=BASE_SCHEDULE,
-                 stop_after=args.base_epochs, on_epoch=reporter(args.work / "base", "student_base"), **common)
+        finetune(base="yolov8n-seg.yaml", data_yaml=mixed, imgsz=args.imgsz, work_dir=args.work / "base",
+                 epochs=BASE_SCHEDULE, stop_after=args.base_epochs,
+                 on_epoch=reporter(args.work / "base", "student_base"), **common)
     # Phase 2: a short run from phase 1's weights whose learning rate anneals to ~0 and whose
     # last epochs drop mosaic, so the student ends on whole, un-tiled images.
     if not finished(CHECKPOINTS / "student_last.pt"):
         seed_run(CHECKPOINTS / "student_last.pt", args.work / "finish")
-        finetune(base=str(CHECKPOINTS / "student_base_last.pt"), work_dir=args.work / "finish",
-                 epochs=args.finish_epochs, hyp=FINISH_HYP, on_epoch=reporter(args.work / "finish", "student"),
-                 **common)
+        finetune(base=str(CHECKPOINTS / "student_base_last.pt"), data_yaml=mixed, imgsz=args.imgsz,
+                 work_dir=args.work / "finish", epochs=args.finish_epochs, hyp=FINISH_HYP,
+                 on_epoch=reporter(args.work / "finish", "student"), **common)
         save_checkpoints(args.work / "finish", "student")
     # Phase 3: one copy per style, on that style's composites, at the size the app runs it.
-    common.update(imgsz=args.special_imgsz)
     for style in args.styles:
         if finished(special_last(style)):
             continue
         work = args.work / f"special-{style}"
         seed_run(special_last(style), work)
-        outcome = finetune(base=str(CHECKPOINTS / "student_best.pt"), work_dir=work,
-                           data_yaml=style_dir(args.work, style) / "data.yaml", epochs=args.special_epochs,
-                           hyp=SPECIAL_HYP, on_epoch=reporter(work, f"student_{style}"),
-                           **{k: v for k, v in common.items() if k != "data_yaml"})
+        outcome = finetune(base=str(CHECKPOINTS / "student_best.pt"),
+                           data_yaml=style_dir(args.work, style) / "data.yaml", imgsz=args.special_imgsz,
+                           work_dir=work, epochs=args.special_epochs, hyp=SPECIAL_HYP,
+                           on_epoch=reporter(work, f"student_{style}"), **common)
         save_checkpoints(work, f"student_{style}")
         print(f"{style}: best {outcome.best}")
     return 0

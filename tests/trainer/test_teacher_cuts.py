@@ -134,25 +134,23 @@ def test_normal_v2_data_mixes_teacher_cuts_and_labelled_photos(tmp_path):
 
     src = tmp_path / "src"
     src.mkdir()
-    def items(kind, n):
+    disc = np.zeros((120, 160), np.uint8)
+    cv2.circle(disc, (80, 60), 45, 255, -1)
+    cv2.imwrite(str(src / "disc.mask.png"), disc)
+
+    def items(kind: str, role: str, origin: str, colour, alpha: bool, n: int = 12) -> list[SourceImage]:
         out = []
         for i in range(n):
-            group = f"t:{kind}{i}"
-            if kind == "fg":
-                out.append(SourceImage(group, group, "foreground", "normal", "tuxpaint", _disc_png(src / f"{kind}{i}.png", (200, 50, i * 9), True)))
-            elif kind == "cut":
-                out.append(SourceImage(group + "#cut", group, "foreground", "normal", "gcompris", _disc_png(src / f"{kind}{i}.png", (50, 200, i * 9), True)))
-            elif kind == "bg":
-                out.append(SourceImage(group, group, "photo", "normal", "opencv", _disc_png(src / f"{kind}{i}.jpg", (90, 90, 90), False)))
-            else:
-                photo = _disc_png(src / f"{kind}{i}.jpg", (250, 250, 250), False)
-                mask = np.zeros((120, 160), np.uint8)
-                cv2.circle(mask, (80, 60), 45, 255, -1)
-                cv2.imwrite(str(src / f"{kind}{i}.mask.png"), mask)
-                out.append(SourceImage(group, group, "labelled", "normal", "gcompris", photo, label=src / f"{kind}{i}.mask.png"))
+            path = _disc_png(src / f"{kind}{i}.{'png' if alpha else 'jpg'}", (*colour[:2], i * 9), alpha)
+            sid = f"t:{kind}{i}" + ("#cut" if kind == "cut" else "")
+            out.append(SourceImage(sid, f"t:{kind}{i}", role, "normal", origin, path,
+                                   label=src / "disc.mask.png" if role == "labelled" else None))
         return out
-    catalog = Catalog(foregrounds=items("fg", 12), photos=items("bg", 12), graphics=[], tiles=[],
-                      teacher_cuts=items("cut", 12), labelled_photos=items("ph", 12), scenes=[])
+
+    catalog = Catalog(foregrounds=items("fg", "foreground", "tuxpaint", (200, 50), True),
+                      photos=items("bg", "photo", "opencv", (90, 90), False), graphics=[], tiles=[],
+                      teacher_cuts=items("cut", "foreground", "gcompris", (50, 200), True),
+                      labelled_photos=items("ph", "labelled", "gcompris", (250, 250), False), scenes=[])
     out = tmp_path / "normal-v2"
     build(catalog, "normal", out, counts={"train": 8, "val": 2, "test": 2}, max_side=240, log=lambda m: None)
     stats = json.loads((out / "build.json").read_text())["stats"]

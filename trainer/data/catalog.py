@@ -366,7 +366,6 @@ class Catalog:
         return self.foregrounds + self.photos + self.graphics + self.tiles
 
 
-
 def build_catalog(root: Path) -> Catalog:
     """Index the fetched sources under *root* (see trainer.data.fetch)."""
     root = Path(root)

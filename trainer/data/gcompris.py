@@ -72,8 +72,8 @@ def _files(root: Path, table: dict) -> list[tuple[str, Path]]:
     out = []
     for activity, subdirs in table.items():
         for sub in (subdirs,) if isinstance(subdirs, str) else subdirs:
-            folder = base / activity / sub
-            out += [(f"{activity}/{p.relative_to(base / activity).as_posix()}", p) for p in sorted(folder.rglob("*.webp"))]
+            for p in sorted((base / activity / sub).rglob("*.webp")):
+                out.append((f"{activity}/{p.relative_to(base / activity).as_posix()}", p))
     return out
 
 

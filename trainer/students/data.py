@@ -71,10 +71,8 @@ def _pools(catalog: Catalog, style: str, split: str, seed: int, origins: frozens
 def _all_pools(catalog: Catalog, style: str, split: str, seed: int):
     if style == "normal":
         fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")
-        bgs = catalog.select(catalog.photos, split, seed)
-        if DATA_VERSIONS["normal"] < 2:
-            return fgs, [], bgs, []
-        return fgs, [], bgs + catalog.select(catalog.scenes, split, seed), catalog.select(catalog.teacher_cuts, split, seed)
+        bgs = catalog.select(catalog.photos, split, seed) + catalog.select(catalog.scenes, split, seed)
+        return fgs, [], bgs, catalog.select(catalog.teacher_cuts, split, seed)
     fgs = catalog.select(catalog.foregrounds, split, seed, style="animated")
     photo_fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")  # cartoonised
     bgs = catalog.select(catalog.graphics, split, seed) + catalog.select(catalog.tiles, split, seed)
@@ -121,7 +119,7 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
             for _ in range(k):
                 cartoonise = style == "animated" and photo_fgs and rng.random() < 0.25
                 pool = photo_fgs if cartoonise or not fgs else fgs
-                if cuts and rng.random() < TEACHER_SHARE:  # no draw without cuts: version 1 stays as it was
+                if cuts and rng.random() < TEACHER_SHARE:  # no draw without cuts: animated stays as it was
                     pool = cuts
                 src = pool[int(rng.integers(len(pool)))]
                 if src.id not in fg_cache:
@@ -186,7 +184,8 @@ def _write_labelled(photos: list[SourceImage], out: Path, style: str, split: str
             if not polys:
                 continue
             ok, jpg = cv2.imencode(".jpg", cv2.cvtColor(img, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 92])
-            atomic_write_bytes(out / "labels" / split / f"{img_path.stem}.txt", (yolo_label(polys, m.shape, 0) + "\n").encode())
+            label = (yolo_label(polys, m.shape, 0) + "\n").encode()
+            atomic_write_bytes(out / "labels" / split / f"{img_path.stem}.txt", label)
             atomic_write_bytes(img_path, jpg.tobytes())
             made += 1
     return made

@@ -60,8 +60,7 @@ def cut_all(photos: list[tuple[str, Path]], out: Path, segmenter, *, max_side: i
     verdicts: dict = index["photos"]
     kept = []
     for pid, path in photos:
-        stem = pid.replace("/", "__").rsplit(".", 1)[0]
-        cut = TeacherCut(pid, path, out / f"{stem}.png", out / f"{stem}.mask.png")
+        cut = _cut_files(pid, path, out)
         if pid not in verdicts:
             rgb = load_rgb(path, max_side)
             try:
@@ -88,12 +87,12 @@ def load_cuts(photos: list[tuple[str, Path]], out: Path) -> list[TeacherCut]:
     if not index_path.is_file():
         return []
     verdicts = json.loads(index_path.read_text()).get("photos", {})
-    cuts = []
-    for pid, path in photos:
-        stem = pid.replace("/", "__").rsplit(".", 1)[0]
-        if verdicts.get(pid, {}).get("kept"):
-            cuts.append(TeacherCut(pid, path, Path(out) / f"{stem}.png", Path(out) / f"{stem}.mask.png"))
-    return cuts
+    return [_cut_files(pid, path, Path(out)) for pid, path in photos if verdicts.get(pid, {}).get("kept")]
+
+
+def _cut_files(pid: str, photo: Path, out: Path) -> TeacherCut:
+    stem = pid.replace("/", "__").rsplit(".", 1)[0]
+    return TeacherCut(pid, photo, out / f"{stem}.png", out / f"{stem}.mask.png")
 
 
 def add_student_pools(catalog: Catalog, root: Path, cuts_dir: Path) -> Catalog:

@@ -3,6 +3,10 @@
 Normal: photo foregrounds (Tux Paint photo stamps and, from data version 2,
 GCompris photo subjects cut out by the U²-Net teacher) on photo backgrounds,
 plus (version 2, train split) whole GCompris photos labelled by the teacher.
+Version 3 adds close-ups to the train split, since real photos often fill the
+frame with their subject: a share of composites with one subject at up to 1.3×
+the canvas' short side (cut by the border), and tight crops of the labelled
+photos. Val and test stay exactly version 2's, so numbers stay comparable.
 Animated: cartoon stamps, Kenney sprites, emoji and cartoonised photo
 stamps on illustrated, tiled or synthetic backgrounds. Every split draws
 only on sources of that split (``SourceImage.split``), so no test image
@@ -33,10 +37,15 @@ SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
 STYLES = ("normal", "animated")
 #: Bumped when a style's source pools change: its composites then go to a new folder, and an
 #: old folder is never topped up with images drawn from different pools.
-DATA_VERSIONS = {"normal": 2, "animated": 1}
+DATA_VERSIONS = {"normal": 3, "animated": 1}
 #: Version 2: share of normal subjects drawn from the teacher cuts, and crops per labelled photo.
 TEACHER_SHARE = 0.35
 CROPS_PER_PHOTO = 4
+#: Version 3 (train split): share of normal composites that are close-ups, their subject scale
+#: (long side / canvas short side), and tight crops per labelled photo.
+CLOSE_UP_SHARE = 0.3
+CLOSE_UP_SCALE = (0.85, 1.3)
+TIGHT_CROPS_PER_PHOTO = 3
 
 
 def style_dir(root: Path, style: str) -> Path:
@@ -108,13 +117,17 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
         if not fgs and not photo_fgs:
             raise ValueError(f"no {style} foregrounds in the {split} split")
         config = CompositeConfig(long_side=(max_side * 2 // 3, max_side), outline=0.1 if style == "animated" else 0.0)
+        close_up = CompositeConfig(long_side=config.long_side, scale=CLOSE_UP_SCALE)
         made = 0
         for i in range(n):
             img_path = out / "images" / split / f"{style}-{split}-{i:05d}.jpg"
             if img_path.exists():
                 continue  # resumable: each item has its own seed, so skipping changes nothing else
-            rng = np.random.default_rng([seed, STYLES.index(style), ("train", "val", "test").index(split), i])
-            k = int(rng.integers(1, 4)) if rng.random() < 0.35 else 1
+            key = [seed, STYLES.index(style), ("train", "val", "test").index(split), i]
+            rng = np.random.default_rng(key)
+            # its own stream: an item that is no close-up stays the very item of version 2
+            near = style == "normal" and split == "train" and np.random.default_rng(key + [7]).random() < CLOSE_UP_SHARE
+            k = int(rng.integers(1, 4)) if rng.random() < 0.35 and not near else 1
             picks = []
             for _ in range(k):
                 cartoonise = style == "animated" and photo_fgs and rng.random() < 0.25
@@ -131,7 +144,7 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
             if not picks:
                 continue
             background = _background(bgs, style, rng, bg_cache)
-            comp = compose([p[0] for p in picks], background, rng, config, style=style,
+            comp = compose([p[0] for p in picks], background, rng, close_up if near else config, style=style,
                            sources=[p[1] for p in picks])
             if not comp.masks:
                 continue
@@ -165,11 +178,11 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
 
 
 def _write_labelled(photos: list[SourceImage], out: Path, style: str, split: str, seed: int, max_side: int) -> int:
-    """CROPS_PER_PHOTO seeded crops of each teacher-labelled whole photo, labelled with the teacher's mask."""
+    """Seeded crops of each teacher-labelled whole photo (loose, then tight), labelled with the teacher's mask."""
     made = 0
     for j, src in enumerate(photos):
         loaded = None
-        for k in range(CROPS_PER_PHOTO):
+        for k in range(CROPS_PER_PHOTO + TIGHT_CROPS_PER_PHOTO):
             img_path = out / "images" / split / f"{style}-{split}-photo-{j:03d}-{k}.jpg"
             if img_path.exists():
                 continue
@@ -179,7 +192,7 @@ def _write_labelled(photos: list[SourceImage], out: Path, style: str, split: str
                 loaded = (load_rgb(src.path, max(mask.shape)), mask > 127)
             rgb, mask = loaded
             rng = np.random.default_rng([seed, STYLES.index(style), 9, j, k])
-            img, m = labelled_crop(rgb, mask, rng, max_side)
+            img, m = labelled_crop(rgb, mask, rng, max_side, tight=k >= CROPS_PER_PHOTO)
             polys = mask_to_polygons(m)
             if not polys:
                 continue
@@ -192,13 +205,21 @@ def _write_labelled(photos: list[SourceImage], out: Path, style: str, split: str
 
 
 def labelled_crop(rgb: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
-                  max_side: int) -> tuple[np.ndarray, np.ndarray]:
-    """A random crop that keeps the subject's centre, flipped at random, long side in [2/3, 1] × max_side."""
+                  max_side: int, tight: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A random crop that keeps the subject's centre, flipped at random, long side in [2/3, 1] × max_side.
+
+    A loose crop keeps 60–100 % of the photo; a *tight* one is the subject's box ×0.8–1.25 per
+    side, so the subject fills the frame and is sometimes cut by its border, as in a close-up.
+    """
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
     cy, cx = (ys.mean(), xs.mean()) if len(ys) else (h / 2, w / 2)
-    scale = rng.uniform(0.6, 1.0)
-    ch, cw = int(h * scale), int(w * scale)
+    if tight and len(ys):
+        ch = int(np.clip((ys.max() - ys.min() + 1) * rng.uniform(0.8, 1.25), 16, h))
+        cw = int(np.clip((xs.max() - xs.min() + 1) * rng.uniform(0.8, 1.25), 16, w))
+    else:
+        scale = rng.uniform(0.6, 1.0)
+        ch, cw = int(h * scale), int(w * scale)
     y0 = int(np.clip(cy - ch * rng.uniform(0.3, 0.7), 0, h - ch))
     x0 = int(np.clip(cx - cw * rng.uniform(0.3, 0.7), 0, w - cw))
     img, m = rgb[y0:y0 + ch, x0:x0 + cw], mask[y0:y0 + ch, x0:x0 + cw]

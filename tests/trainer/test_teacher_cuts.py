@@ -15,7 +15,7 @@ from stickerstudio_desktop.config.paths import ROOT_DIR, app_paths
 from trainer.data import gcompris
 from trainer.data.catalog import Catalog
 from trainer.models import trainer_pipeline
-from trainer.students.data import CROPS_PER_PHOTO, build, labelled_crop
+from trainer.students.data import CROPS_PER_PHOTO, TIGHT_CROPS_PER_PHOTO, build, labelled_crop
 from trainer.students.teacher_cuts import add_student_pools, cut_all, cut_one, load_cuts
 from trainer.teacher import TeacherError
 
@@ -80,6 +80,20 @@ def test_labelled_crop_keeps_the_subject_and_stays_aligned():
         assert m.any() and (img[m] > 200).mean() > 0.95 and (img[~m] < 60).mean() > 0.95
 
 
+def test_a_tight_crop_fills_the_frame_with_the_subject():
+    rgb = np.zeros((300, 600, 3), np.uint8)
+    mask = np.zeros((300, 600), bool)
+    mask[100:200, 350:450] = True  # a sixth of the photo's height, a sixth of its width
+    rgb[mask] = 255
+    for i in range(20):
+        loose = labelled_crop(rgb, mask, np.random.default_rng(i), 480)[1]
+        img, m = labelled_crop(rgb, mask, np.random.default_rng(i), 480, tight=True)
+        assert img.shape[:2] == m.shape and (img[m] > 200).mean() > 0.95
+        ys, xs = np.nonzero(m)
+        assert (np.ptp(ys) + 1) / m.shape[0] > 0.6 and (np.ptp(xs) + 1) / m.shape[1] > 0.6
+        assert m.mean() > 0.5 > loose.mean()
+
+
 def _rcc(tmp_path: Path, files: dict[str, bytes]) -> Path:
     src = tmp_path / "rccsrc"
     for rel, data in files.items():
@@ -129,7 +143,7 @@ def _disc_png(path: Path, colour, alpha: bool) -> Path:
     return path
 
 
-def test_normal_v2_data_mixes_teacher_cuts_and_labelled_photos(tmp_path):
+def test_normal_data_mixes_teacher_cuts_labelled_photos_and_close_ups(tmp_path):
     from trainer.data.catalog import SourceImage
 
     src = tmp_path / "src"
@@ -151,17 +165,20 @@ def test_normal_v2_data_mixes_teacher_cuts_and_labelled_photos(tmp_path):
                       photos=items("bg", "photo", "opencv", (90, 90), False), graphics=[], tiles=[],
                       teacher_cuts=items("cut", "foreground", "gcompris", (50, 200), True),
                       labelled_photos=items("ph", "labelled", "gcompris", (250, 250), False), scenes=[])
-    out = tmp_path / "normal-v2"
-    build(catalog, "normal", out, counts={"train": 8, "val": 2, "test": 2}, max_side=240, log=lambda m: None)
+    out = tmp_path / "normal-v3"
+    build(catalog, "normal", out, counts={"train": 16, "val": 6, "test": 6}, max_side=240, log=lambda m: None)
     stats = json.loads((out / "build.json").read_text())["stats"]
     in_train = len(catalog.select(catalog.labelled_photos, "train"))
     assert in_train and stats["train"]["labelled_photos"] == in_train and stats["test"]["labelled_photos"] == 0
     crops = sorted((out / "images" / "train").glob("*-photo-*.jpg"))
-    assert len(crops) == CROPS_PER_PHOTO * in_train == stats["train"]["labelled_crops_written_now"]
+    assert len(crops) == (CROPS_PER_PHOTO + TIGHT_CROPS_PER_PHOTO) * in_train \
+        == stats["train"]["labelled_crops_written_now"]
+    assert stats["train"]["close_ups_written_now"] > 0 == stats["val"]["close_ups_written_now"] \
+        == stats["test"]["close_ups_written_now"]  # val and test stay version 2's benchmark
     assert not list((out / "images" / "test").glob("*-photo-*"))  # test keeps exact masks only
     for crop in crops:
         label = (out / "labels" / "train" / f"{crop.stem}.txt").read_text().split()
         assert label[0] == "0" and len(label) >= 7
     assert stats["train"]["teacher_cut_sources"] == len(catalog.select(catalog.teacher_cuts, "train"))
-    build(catalog, "normal", out, counts={"train": 8, "val": 2, "test": 2}, max_side=240, log=lambda m: None)
+    build(catalog, "normal", out, counts={"train": 16, "val": 6, "test": 6}, max_side=240, log=lambda m: None)
     assert json.loads((out / "build.json").read_text())["stats"]["train"]["labelled_crops_written_now"] == 0

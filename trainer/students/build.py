@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     from .teacher_cuts import add_student_pools
 
     fetch_all(args.sources)  # idempotent: only what is missing is fetched
-    catalog = add_student_pools(build_catalog(args.sources), args.sources, cut_subjects(args.sources))
+    catalog = build_catalog(args.sources)
+    catalog = add_student_pools(catalog, args.sources, cut_subjects(args.sources, catalog))
     for style in STYLES:
         build(catalog, style, style_dir(args.work, style))
     if args.data_only:
@@ -124,18 +125,17 @@ def special_last(style: str) -> Path:
     return CHECKPOINTS / f"student_{style}_last.pt"
 
 
-def cut_subjects(sources: Path) -> Path:
-    """The U²-Net teacher's cut-outs of the GCompris subject photos (cached); returns their folder."""
+def cut_subjects(sources: Path, catalog) -> Path:
+    """The U²-Net teacher's cut-outs of the subject photos and portraits (cached); returns their folder."""
     from stickerstudio_desktop.config.paths import app_paths
     from stickerstudio_desktop.engine.manifest import load_manifest
     from stickerstudio_desktop.engine.pipeline import Pipeline
 
-    from ..data import gcompris
-    from .teacher_cuts import cut_all
+    from .teacher_cuts import cut_all, subject_photos
 
-    out = sources / "gcompris-cuts"
+    out = sources / "gcompris-cuts"  # named for its first source; the cache's ids are unchanged
     pipeline = Pipeline(paths=app_paths(), manifest=load_manifest())
-    cut_all(gcompris.subject_photos(sources), out, pipeline.salient("u2net"))
+    cut_all(subject_photos(sources, catalog), out, pipeline.salient("u2net"))
     return out
 
 

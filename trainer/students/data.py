@@ -6,7 +6,11 @@ plus (version 2, train split) whole GCompris photos labelled by the teacher.
 Version 3 adds close-ups to the train split, since real photos often fill the
 frame with their subject: a share of composites with one subject at up to 1.3×
 the canvas' short side (cut by the border), and tight crops of the labelled
-photos. Val and test stay exactly version 2's, so numbers stay comparable.
+photos. Version 4 has the teacher label the catalog's portraits too, and no
+longer pastes train subjects onto a photo whose own subject is labelled (a
+person in the background taught the student that people are background) or
+onto a photo of the bundling gate. Val and test stay exactly version 2's, so
+numbers stay comparable.
 Animated: cartoon stamps, Kenney sprites, emoji and cartoonised photo
 stamps on illustrated, tiled or synthetic backgrounds. Every split draws
 only on sources of that split (``SourceImage.split``), so no test image
@@ -37,7 +41,7 @@ SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
 STYLES = ("normal", "animated")
 #: Bumped when a style's source pools change: its composites then go to a new folder, and an
 #: old folder is never topped up with images drawn from different pools.
-DATA_VERSIONS = {"normal": 3, "animated": 1}
+DATA_VERSIONS = {"normal": 4, "animated": 1}
 #: Version 2: share of normal subjects drawn from the teacher cuts, and crops per labelled photo.
 TEACHER_SHARE = 0.35
 CROPS_PER_PHOTO = 4
@@ -46,6 +50,8 @@ CROPS_PER_PHOTO = 4
 CLOSE_UP_SHARE = 0.3
 CLOSE_UP_SCALE = (0.85, 1.3)
 TIGHT_CROPS_PER_PHOTO = 3
+#: Version 4: the one photo of the bundling gate (resources/samples) that the catalog puts in train.
+GATE_PHOTOS_IN_TRAIN = frozenset({"sklearn:flower.jpg"})
 
 
 def style_dir(root: Path, style: str) -> Path:
@@ -81,6 +87,9 @@ def _all_pools(catalog: Catalog, style: str, split: str, seed: int):
     if style == "normal":
         fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")
         bgs = catalog.select(catalog.photos, split, seed) + catalog.select(catalog.scenes, split, seed)
+        if split == "train":  # val and test keep version 2's backgrounds
+            subjects = {s.group for s in catalog.labelled_photos} | GATE_PHOTOS_IN_TRAIN
+            bgs = [b for b in bgs if b.group not in subjects]
         return fgs, [], bgs, catalog.select(catalog.teacher_cuts, split, seed)
     fgs = catalog.select(catalog.foregrounds, split, seed, style="animated")
     photo_fgs = catalog.select(catalog.foregrounds, split, seed, style="normal")  # cartoonised
@@ -118,7 +127,7 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
             raise ValueError(f"no {style} foregrounds in the {split} split")
         config = CompositeConfig(long_side=(max_side * 2 // 3, max_side), outline=0.1 if style == "animated" else 0.0)
         close_up = CompositeConfig(long_side=config.long_side, scale=CLOSE_UP_SCALE)
-        made = 0
+        made = close_ups = 0
         for i in range(n):
             img_path = out / "images" / split / f"{style}-{split}-{i:05d}.jpg"
             if img_path.exists():
@@ -161,9 +170,10 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
                 atomic_write_bytes(out / "masks" / "test" / f"{img_path.stem}.png", cv2.imencode(".png", union)[1].tobytes())
             atomic_write_bytes(img_path, jpg.tobytes())  # last: its presence marks the item done
             made += 1
+            close_ups += near
         labelled = catalog.select(catalog.labelled_photos, split, seed) if split == "train" and cuts else []
         photos_made = _write_labelled(labelled, out, style, split, seed, max_side)
-        stats[split] = {"requested": n, "written_now": made,
+        stats[split] = {"requested": n, "written_now": made, "close_ups_written_now": close_ups,
                         "foreground_sources": len(fgs) + len(photo_fgs) + len(cuts), "background_sources": len(bgs),
                         "teacher_cut_sources": len(cuts), "labelled_photos": len(labelled),
                         "labelled_crops_written_now": photos_made}

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,7 +37,9 @@ GPU_HYP = dict(optimizer="AdamW", lr0=0.001, lrf=0.05, warmup_epochs=0.3, warmup
 WHEELS = ("ultralytics==8.4.190", "ultralytics-thop==2.2.3")
 
 
-def pack(bundle: Path, styles: list[str], quality: int) -> None:
+def pack(bundle: Path, styles: list[str], quality: int = 78, *, students: Path | None = None,
+         checkpoints: Path | None = None, wheels: bool = True) -> int:
+    """Write the bundle; returns its size in bytes (the transfer limit is 64 MiB with the repository)."""
     import cv2
 
     from stickerstudio_desktop.config.paths import ROOT_DIR
@@ -47,11 +50,12 @@ def pack(bundle: Path, styles: list[str], quality: int) -> None:
     bundle.mkdir(parents=True, exist_ok=True)
     shutil.copy2(__file__, bundle / "remote.py")
     shutil.copy2(ROOT_DIR / "fonts" / "NotoSans-Bold.ttf", bundle / "font.ttf")
-    subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(bundle / "wheels"),
-                    *WHEELS], check=True)
+    if wheels:
+        subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(bundle / "wheels"),
+                        *WHEELS], check=True)
     for style in styles:
-        src = style_dir(ROOT_DIR / ".cache" / "students", style)
-        shutil.copy2(CHECKPOINTS / f"student_{style}_best.pt", bundle / f"{style}-start.pt")
+        src = style_dir(students or ROOT_DIR / ".cache" / "students", style)
+        shutil.copy2((checkpoints or CHECKPOINTS) / f"student_{style}_best.pt", bundle / f"{style}-start.pt")
         with tarfile.open(bundle / f"{style}.tar", "w:gz") as tar:  # gzip: labels are text
             for split in ("train", "val"):
                 for img in sorted((src / "images" / split).glob("*.jpg")):
@@ -61,6 +65,7 @@ def pack(bundle: Path, styles: list[str], quality: int) -> None:
         print(f"{style}: {(bundle / f'{style}.tar').stat().st_size / 1e6:.1f} MB")
     total = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
     print(f"bundle: {total / 2**20:.1f} MiB in {bundle}")
+    return total
 
 
 def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -80,7 +85,7 @@ def train(bundle: Path, out: Path, minutes: float, batch: int) -> int:
 
 
 def fit(bundle: Path, style: str, out: Path, minutes: float, batch: int, workers: int) -> None:
-    work = Path("/tmp/students") / style
+    work = Path(tempfile.mkdtemp(prefix=f"student-{style}-"))
     with tarfile.open(bundle / f"{style}.tar") as tar:
         tar.extractall(work / "data", filter="data")
     yaml = work / "data" / "data.yaml"

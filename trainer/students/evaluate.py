@@ -128,10 +128,22 @@ def checkpoint_state(checkpoint: Path, results_csv: Path | None = None) -> dict:
              "val_mask_map50": metrics.get("metrics/mAP50(M)"), "val_mask_map50_95": metrics.get("metrics/mAP50-95(M)"),
              "saved": ckpt.get("date")}
     if results_csv is not None and results_csv.is_file():
-        rows = [r for r in results_csv.read_text(encoding="utf-8").splitlines()[1:] if r.strip()]
-        state["epochs_done_in_run"] = len(rows)
-        state["results_csv"] = str(results_csv)
+        with open(results_csv, newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        if _same_run(results, rows):  # a checkpoint trained elsewhere (remote.py) leaves a stale local CSV
+            state["epochs_done_in_run"] = len(rows)
+            state["results_csv"] = str(results_csv)
     return state
+
+
+def _same_run(results: dict, rows: list[dict]) -> bool:
+    """Whether a results.csv starts with the first epoch recorded in a checkpoint."""
+    first = {k.strip(): v for k, v in rows[0].items()} if rows else {}
+    losses = results.get("train/box_loss") or []
+    try:
+        return bool(losses) and abs(float(first["train/box_loss"]) - float(losses[0])) < 1e-4
+    except (KeyError, TypeError, ValueError):
+        return False
 
 
 def student_files(models_dir: Path) -> dict[str, Path]:
@@ -600,8 +612,9 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
     add("## Training state\n")
     training = report.get("training") or {}
     for style, t in training.items():
+        best = f"best epoch {t['best_epoch']}; " if t.get("best_epoch") is not None else ""
         add(f"- {style}: `{Path(t['checkpoint']).name}` at {t['imgsz']} px holds {t['epochs_in_checkpoint']} of "
-            f"{t['epochs_planned']} planned epochs of its run (best epoch {t['best_epoch']}; saved {t['saved']}); "
+            f"{t['epochs_planned']} planned epochs of its run ({best}saved {t['saved']}); "
             f"validation mask mAP50 {_f(t['val_mask_map50'])}, mAP50-95 {_f(t['val_mask_map50_95'])}"
             + (f"; the run's `results.csv` records {t['epochs_done_in_run']} finished epochs." if "epochs_done_in_run"
                in t else "."))
@@ -613,6 +626,10 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
         "(`student_best.pt`, 320 px); then one copy per style fine-tuned on that style's composites only, at "
         "416 px, the size the app runs it (`student_<style>_best.pt`). Rebuild or continue: "
         "`.venv/bin/python -m trainer.students.build`. It uses a GPU when one is available.")
+    add("- A borrowed GPU machine with no network continues phase 3 for a fixed time per style: "
+        "`python -m trainer.students.remote pack BUNDLE` here, `python3 BUNDLE/remote.py train BUNDLE --out DIR` "
+        "there, then copy the checkpoints from DIR into `trainer/checkpoints/` (the epoch counts above are that "
+        "run's).")
     add("- Then rerun this card: `stickerstudio-train eval --students --checkpoint "
         "trainer/checkpoints/student_best.pt` scores the shared phase-2 student; with no `--checkpoint` and no "
         "bundled students it takes each style's phase-3 checkpoint (`--checkpoint STYLE=PT` picks one per style, "

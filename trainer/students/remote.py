@@ -43,6 +43,7 @@ def pack(bundle: Path, styles: list[str], quality: int = 78, *, students: Path |
     import cv2
 
     from stickerstudio_desktop.config.paths import ROOT_DIR
+    from stickerstudio_desktop.errors import ConfigError
 
     from .build import CHECKPOINTS
     from .data import style_dir
@@ -59,9 +60,13 @@ def pack(bundle: Path, styles: list[str], quality: int = 78, *, students: Path |
         with tarfile.open(bundle / f"{style}.tar", "w:gz") as tar:  # gzip: labels are text
             for split in ("train", "val"):
                 for img in sorted((src / "images" / split).glob("*.jpg")):
-                    ok, webp = cv2.imencode(".webp", cv2.imread(str(img)), [cv2.IMWRITE_WEBP_QUALITY, quality])
+                    pixels = cv2.imread(str(img))
+                    if pixels is None:
+                        raise ConfigError(f"{img} is not a readable image; rebuild the student data.")
+                    webp = cv2.imencode(".webp", pixels, [cv2.IMWRITE_WEBP_QUALITY, quality])[1]
+                    label = src / "labels" / split / f"{img.stem}.txt"
                     _add(tar, f"images/{split}/{img.stem}.webp", webp.tobytes())
-                    _add(tar, f"labels/{split}/{img.stem}.txt", (src / "labels" / split / f"{img.stem}.txt").read_bytes())
+                    _add(tar, f"labels/{split}/{img.stem}.txt", label.read_bytes())
         print(f"{style}: {(bundle / f'{style}.tar').stat().st_size / 1e6:.1f} MB")
     total = sum(f.stat().st_size for f in bundle.rglob("*") if f.is_file())
     print(f"bundle: {total / 2**20:.1f} MiB in {bundle}")
@@ -74,17 +79,17 @@ def _add(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def train(bundle: Path, out: Path, minutes: float, batch: int) -> int:
+def train(bundle: Path, out: Path, minutes: float, batch: int, close_mosaic: int = GPU_HYP["close_mosaic"]) -> int:
     """One process per style, side by side; returns how many failed."""
     out.mkdir(parents=True, exist_ok=True)
     styles = [s for s in STYLES if (bundle / f"{s}.tar").is_file()]
     workers = max(2, (os.cpu_count() or 4) // len(styles) - 1)
     procs = [subprocess.Popen([sys.executable, __file__, "fit", str(bundle), s, str(out), str(minutes),
-                               str(batch), str(workers)]) for s in styles]
+                               str(batch), str(workers), str(close_mosaic)]) for s in styles]
     return sum(p.wait() != 0 for p in procs)
 
 
-def fit(bundle: Path, style: str, out: Path, minutes: float, batch: int, workers: int) -> None:
+def fit(bundle: Path, style: str, out: Path, minutes: float, batch: int, workers: int, close_mosaic: int) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"student-{style}-"))
     with tarfile.open(bundle / f"{style}.tar") as tar:
         tar.extractall(work / "data", filter="data")
@@ -118,7 +123,8 @@ def fit(bundle: Path, style: str, out: Path, minutes: float, batch: int, workers
     model.add_callback("on_fit_epoch_end", on_epoch)
     model.train(data=str(yaml), epochs=300, time=minutes / 60, imgsz=IMGSZ, batch=batch, workers=workers,
                 device=0 if _cuda() else "cpu", amp=False, plots=False, verbose=False, project=str(work),
-                name="train", exist_ok=True, seed=0, deterministic=False, pretrained=True, **GPU_HYP)
+                name="train", exist_ok=True, seed=0, deterministic=False, pretrained=True,
+                **{**GPU_HYP, "close_mosaic": close_mosaic})
     weights = work / "train" / "weights"
     for name in ("best", "last"):
         if (weights / f"{name}.pt").is_file():
@@ -150,17 +156,25 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--out", type=Path, required=True)
     t.add_argument("--minutes", type=float, default=6.5, help="training time per style (they run side by side)")
     t.add_argument("--batch", type=int, default=32)
+    t.add_argument("--close-mosaic", type=int, default=GPU_HYP["close_mosaic"],
+                   help="last epochs without mosaic (a CPU run of a few epochs wants 1)")
     f = sub.add_parser("fit")  # one style; started by train
     for name, kind in (("bundle", Path), ("style", str), ("out", Path), ("minutes", float), ("batch", int),
-                       ("workers", int)):
+                       ("workers", int), ("close_mosaic", int)):
         f.add_argument(name, type=kind)
     args = ap.parse_args(argv)
     if args.cmd == "pack":
-        pack(args.bundle, args.styles, args.quality)
+        from stickerstudio_desktop.errors import ConfigError
+
+        try:
+            pack(args.bundle, args.styles, args.quality)
+        except (ConfigError, OSError, subprocess.CalledProcessError) as exc:
+            print(f"Could not pack the bundle: {exc}", file=sys.stderr)
+            return 2
         return 0
     if args.cmd == "train":
-        return train(args.bundle.resolve(), args.out.resolve(), args.minutes, args.batch)
-    fit(args.bundle, args.style, args.out, args.minutes, args.batch, args.workers)
+        return train(args.bundle.resolve(), args.out.resolve(), args.minutes, args.batch, args.close_mosaic)
+    fit(args.bundle, args.style, args.out, args.minutes, args.batch, args.workers, args.close_mosaic)
     return 0
 
 

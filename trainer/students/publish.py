@@ -79,7 +79,8 @@ def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict
         "iou": previous.get("iou", 0.45),
         "input": {"size": list(size), "resize": "letterbox"} if size else previous.get("input"),
         "training": {"data": "composites in docs/data-card.md (YOLOv8n-seg students)", "checkpoint": checkpoint,
-                     "epochs": training.get("epochs_done_in_run", training.get("epochs_in_checkpoint")), "val_mask_map50": training.get("val_mask_map50")},
+                     "epochs": training.get("epochs_done_in_run", training.get("epochs_in_checkpoint")),
+                     "val_mask_map50": training.get("val_mask_map50")},
         "metrics": {"held_out_composites": {
             "n": style_report["n"], "miou": m["student"]["miou"], "boundary_f": m["student"]["boundary_f"],
             "u2net_miou": m["u2net"]["miou"], "u2netp_miou": m["u2netp"]["miou"],

@@ -91,6 +91,14 @@ def train(bundle: Path, out: Path, minutes: float, batch: int, close_mosaic: int
 
 def fit(bundle: Path, style: str, out: Path, minutes: float, batch: int, workers: int, close_mosaic: int) -> None:
     work = Path(tempfile.mkdtemp(prefix=f"student-{style}-"))
+    try:
+        _fit(work, bundle, style, out, minutes, batch, workers, close_mosaic)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _fit(work: Path, bundle: Path, style: str, out: Path, minutes: float, batch: int, workers: int,
+         close_mosaic: int) -> None:
     with tarfile.open(bundle / f"{style}.tar") as tar:
         tar.extractall(work / "data", filter="data")
     yaml = work / "data" / "data.yaml"

@@ -41,10 +41,10 @@ from ..classifier.evaluate import read_rgb
 from ..evaluate import iou, predicted_mask
 from ..models import yolo_spec
 from ..routing import model_name
+from .build import CHECKPOINTS
 from .data import STYLES, StudentData, style_dir
 
 DATA_DIR = ROOT_DIR / ".cache" / "students"
-CHECKPOINTS = ROOT_DIR / "trainer" / "checkpoints"
 CHECKPOINT = CHECKPOINTS / "student_best.pt"  # phases 1–2: one student for both styles
 DOC = ROOT_DIR / "docs" / "model-card.md"
 STYLE_EVAL = ROOT_DIR / "tests" / "data" / "style_eval"

@@ -103,6 +103,7 @@ def _fit(work: Path, bundle: Path, style: str, out: Path, minutes: float, batch:
         tar.extractall(work / "data", filter="data")
     yaml = work / "data" / "data.yaml"
     yaml.write_text(f"path: {work / 'data'}\ntrain: images/train\nval: images/val\nnames:\n  0: subject\n")
+    # trainer/offline.py does this for the project; this file must run without the project's packages
     settings = work / "settings"
     (settings / "Ultralytics").mkdir(parents=True, exist_ok=True)
     shutil.copy2(bundle / "font.ttf", settings / "Ultralytics" / "Arial.ttf")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +21,8 @@ def folder_mb(path: Path) -> float:
 
 
 @pytest.fixture(scope="module")
-def bundle(tmp_path_factory) -> Path:
+def bundle(tmp_path_factory) -> Iterator[Path]:
+    """The built app; its ~1 GB of build and dist folders go when the module ends (CI disks are small)."""
     pytest.importorskip("PyInstaller")
     work = tmp_path_factory.mktemp("pyinstaller")
     run = subprocess.run(
@@ -29,7 +32,8 @@ def bundle(tmp_path_factory) -> Path:
     assert run.returncode == 0, run.stderr[-3000:]
     app = work / "dist" / "StickerStudio"
     print(f"bundle size: {folder_mb(app):.0f} MB")
-    return app
+    yield app
+    shutil.rmtree(work, ignore_errors=True)
 
 
 def test_bundle_is_inference_only_and_small(bundle):

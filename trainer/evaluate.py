@@ -7,7 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from stickerstudio_desktop.engine.pipeline import cut_out
+
 from .dataset import EvalItem
+
+
+#: A pixel is part of a cut-out where its alpha is at least half.
+SOLID = 128
 
 
 def iou(pred: np.ndarray, truth: np.ndarray) -> float:
@@ -32,11 +38,17 @@ class Score:
 
 
 def predicted_mask(segmenter, rgb: np.ndarray) -> np.ndarray:
-    """Union of every instance's mask at 0.5: the label covers all subjects, so does the prediction."""
-    instances = segmenter.segment(rgb)
-    if not instances:
-        return np.zeros(rgb.shape[:2], bool)
-    return np.maximum.reduce([i.mask for i in instances]) >= 0.5
+    """The cut-out the app would make of every subject, as a boolean mask (alpha ≥ 50 %).
+
+    Scores the delivered edges (after the engine's refinement), not the model's raw
+    mask, and the union of all subjects, since the label covers them all.
+    """
+    return cut_mask(rgb, segmenter.segment(rgb))
+
+
+def cut_mask(rgb: np.ndarray, instances: list) -> np.ndarray:
+    """The app's cut-out of all *instances* as a boolean mask: alpha ≥ 50 %."""
+    return cut_out(rgb, instances, list(range(len(instances))))[..., 3] >= SOLID
 
 
 def evaluate(segmenter, items: list[EvalItem]) -> Score:

@@ -15,11 +15,29 @@ def export_onnx(checkpoint: Path, imgsz: int, out: Path, trainer_dir: Path) -> P
     prepare_ultralytics(trainer_dir)
     from ultralytics import YOLO
 
-    produced = Path(YOLO(str(checkpoint), task="segment").export(
-        format="onnx", imgsz=imgsz, dynamic=False, simplify=False, verbose=False))
+    model = YOLO(str(checkpoint), task="segment")
+    saved = (model.ckpt or {}).get("date") if isinstance(model.ckpt, dict) else None
+    produced = Path(model.export(format="onnx", imgsz=imgsz, dynamic=False, simplify=False, verbose=False))
+    if saved:
+        _stamp_date(produced, str(saved))
     out.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(produced), out)
     return out
+
+
+def _stamp_date(path: Path, date: str) -> None:
+    """Replace the export time in the ONNX metadata by the checkpoint's own save time.
+
+    The same checkpoint then always exports to the same bytes, so re-evaluating a
+    bundled student does not give it a new sha256 (and git a new 13 MB blob).
+    """
+    import onnx
+
+    model = onnx.load(str(path))
+    for prop in model.metadata_props:
+        if prop.key == "date":
+            prop.value = date
+    onnx.save(model, str(path))
 
 
 def verify_onnx(path: Path, pipeline, name: str, samples: list[np.ndarray]) -> dict:

@@ -48,6 +48,13 @@ CLASSIFIER = "style_classifier"
 MAX_WORK_SIDE = 2048
 
 
+def cut_out(rgb: np.ndarray, instances: list[Instance], indices: list[int]) -> np.ndarray:
+    """RGBA cut-out of the chosen instances with refined edges: what every sticker, and every score, starts from."""
+    if not indices:
+        return np.zeros((*rgb.shape[:2], 4), np.uint8)
+    return refine(rgb, union_mask(instances, indices), model_scale=max(rgb.shape[:2]) / 320)
+
+
 @dataclass
 class Analysis:
     """Everything the models said about one image; reused for every caption."""
@@ -203,11 +210,7 @@ class Pipeline:
             return cached
         timings = Timings()
         with self._stage(timings, "refine", analysis.engine):
-            if indices:
-                mask = union_mask(analysis.instances, indices)
-                rgba = refine(analysis.rgb, mask, model_scale=max(analysis.rgb.shape[:2]) / 320)
-            else:
-                rgba = np.zeros((*analysis.rgb.shape[:2], 4), np.uint8)
+            rgba = cut_out(analysis.rgb, analysis.instances, indices)
         result = Cutout(image=Image.fromarray(rgba, "RGBA"), indices=indices, timings=timings)
         with self._lock:
             self._cutouts.put(ckey, result)

@@ -122,6 +122,7 @@ def test_eval_students_end_to_end_through_the_cli(tmp_path, capsys, students):
     card = doc.read_text(encoding="utf-8")
     assert "| Target | Measured | Result |" in card and "images/model-card-cutouts.png" in card
     assert f"{rep['styles']['normal']['models']['u2net']['miou']:.3f}" in card
+    assert "{" not in card, "a placeholder was left unformatted"
     sheet = Image.open(doc.parent / "images" / "model-card-cutouts.png")
     assert sheet.width > 4 * 150 and sheet.height > 4 * 150  # 2 styles × 2 cases × 4 columns
 
@@ -150,6 +151,8 @@ def test_a_checkpoint_is_exported_and_runs_through_the_engine(tmp_path):
     onnx = export_checkpoint(pt, tmp_path / "work", imgsz=64)
     assert onnx.parent == tmp_path / "work" and not (tmp_path / "student.onnx").exists()
     assert not (tmp_path / "work" / "student.pt").exists()  # the temporary copy is gone
+    again = export_checkpoint(pt, tmp_path / "again", imgsz=64)
+    assert again.read_bytes() == onnx.read_bytes()  # same checkpoint, same bytes: a re-publish changes no sha256
     pipeline = harness_pipeline({"normal": onnx, "animated": onnx}, app_paths(tmp_path / "home"), tmp_path / "s")
     seg = pipeline.yolo("animated")
     assert seg.input_size == (64, 64)

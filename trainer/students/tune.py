@@ -4,8 +4,9 @@ The app keeps every instance above ``conf`` and cuts out their union, so a
 low threshold pastes background blobs into the sticker and a high one drops
 subjects. One inference per image at the lowest candidate gives every
 threshold's answer (greedy NMS only lets a box be suppressed by a higher-scoring
-one, which passes any threshold the lower one passes), scored by union-mask IoU
-against the validation labels rasterised back from their YOLO polygons.
+one, which passes any threshold the lower one passes), scored like the harness
+scores a model (the app's refined cut-out of the kept instances) against the
+validation labels rasterised back from their YOLO polygons.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
 
 from ..classifier.evaluate import read_rgb
-from ..evaluate import iou
+from ..evaluate import cut_mask, iou
 from ..polygons import parse_yolo_label, polygons_to_mask
 
 CANDIDATES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
@@ -43,9 +44,7 @@ def tune_conf(segmenter: YoloSegmenter, items: list[tuple[Path, Path]],
         truth = polygons_to_mask(parse_yolo_label(text, shape), shape) > 0
         instances = low.segment(rgb)
         for c in candidates:
-            kept = [i.mask for i in instances if i.score >= c]
-            pred = np.maximum.reduce(kept) >= 0.5 if kept else np.zeros(shape, bool)
-            scores[c].append(iou(pred, truth))
+            scores[c].append(iou(cut_mask(rgb, [i for i in instances if i.score >= c]), truth))
     means = {c: round(float(np.mean(v)), 4) for c, v in scores.items()}
     best = max(candidates, key=lambda c: (means[c], -abs(c - 0.25)))
     return best, means

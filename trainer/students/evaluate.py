@@ -235,8 +235,9 @@ def _score_composite(pipeline: Pipeline, style: str, image: Path, mask_path: Pat
     analysis = pipeline.analyse(image, "auto")
     cut = pipeline.cutout(analysis, "all")
     masks["auto"] = _cut_mask(cut)
-    ms["auto"] = sum({**analysis.timings.stages, **cut.timings.stages}.get(k, 0.0) for k in ("classify", "segment", "refine"))
-    ms.update({f"stage:{k}": v for k, v in {**analysis.timings.stages, **cut.timings.stages}.items()})
+    stages = {**analysis.timings.stages, **cut.timings.stages}
+    ms["auto"] = sum(stages.get(k, 0.0) for k in ("classify", "segment", "refine"))
+    ms.update({f"stage:{k}": v for k, v in stages.items()})
     thumbs = {"input": _thumb(rgb), "truth": _thumb(truth.astype(np.uint8) * 255),
               "student": _thumb(masks["student"].astype(np.uint8) * 255),
               "u2net": _thumb(masks["u2net"].astype(np.uint8) * 255)}

@@ -54,14 +54,17 @@ def test_selftest_passes(bundle, tmp_path):
 
 
 def test_selftest_fails_with_a_reason_when_a_model_is_damaged(bundle, tmp_path):
-    import shutil
-
     broken = tmp_path / "StickerStudio"
-    shutil.copytree(bundle, broken, symlinks=True)
-    (broken / "_internal" / "models" / "u2netp.onnx").write_bytes(b"not a model")
+    shutil.copytree(bundle, broken, symlinks=True, copy_function=os.link)  # hard links: not 640 MB more on disk
+    damaged = broken / "_internal" / "models" / "u2netp.onnx"
+    damaged.unlink()  # a new file, so the built bundle's copy stays whole
+    damaged.write_bytes(b"not a model")
     env = {**os.environ, "STICKERSTUDIO_HOME": str(tmp_path / "home")}
     env.pop("STICKERSTUDIO_MODEL_CACHE", None)
-    run = subprocess.run([str(broken / "StickerStudio"), "--selftest"], capture_output=True, text=True, env=env)
+    try:
+        run = subprocess.run([str(broken / "StickerStudio"), "--selftest"], capture_output=True, text=True, env=env)
+    finally:
+        shutil.rmtree(broken)  # its links would keep the whole bundle on disk after the fixture removes it
     assert run.returncode != 0 and "u2netp" in run.stderr
 
 
@@ -78,7 +81,6 @@ def test_window_renders_offscreen(bundle, tmp_path):
 
 def test_window_opens_on_a_real_x_display(bundle, tmp_path):
     """xcb platform plugin and its libraries load (Debian: xvfb libxcb-icccm4 libxcb-keysyms1 …)."""
-    import shutil
     import time
 
     xvfb = shutil.which("Xvfb")

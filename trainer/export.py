@@ -16,7 +16,7 @@ def export_onnx(checkpoint: Path, imgsz: int, out: Path, trainer_dir: Path) -> P
     from ultralytics import YOLO
 
     model = YOLO(str(checkpoint), task="segment")
-    saved = (model.ckpt or {}).get("date") if isinstance(model.ckpt, dict) else None
+    saved = model.ckpt.get("date") if isinstance(model.ckpt, dict) else None
     produced = Path(model.export(format="onnx", imgsz=imgsz, dynamic=False, simplify=False, verbose=False))
     if saved:
         _stamp_date(produced, str(saved))

@@ -209,7 +209,7 @@ class ImageScore:
     thumbs: dict[str, np.ndarray] = field(default_factory=dict, repr=False)  # for the contact sheet only
 
 
-def _cut_mask(cut) -> np.ndarray:
+def _alpha_mask(cut) -> np.ndarray:
     """The app's cut-out as a mask, as ``predicted_mask`` makes one."""
     return np.asarray(cut.image)[..., 3] >= SOLID
 
@@ -234,7 +234,7 @@ def _score_composite(pipeline: Pipeline, style: str, image: Path, mask_path: Pat
         masks[key], ms[key] = _timed(seg, rgb)
     analysis = pipeline.analyse(image, "auto")
     cut = pipeline.cutout(analysis, "all")
-    masks["auto"] = _cut_mask(cut)
+    masks["auto"] = _alpha_mask(cut)
     stages = {**analysis.timings.stages, **cut.timings.stages}
     ms["auto"] = sum(stages.get(k, 0.0) for k in ("classify", "segment", "refine"))
     ms.update({f"stage:{k}": v for k, v in stages.items()})
@@ -267,7 +267,7 @@ def _photo_agreement(pipeline: Pipeline, photos: Sequence[Path], refs: dict) -> 
         analysis = pipeline.analyse(path, "auto")
         rgb = analysis.rgb
         ref = predicted_mask(refs["u2net"], rgb)
-        auto = _cut_mask(pipeline.cutout(analysis, "all"))
+        auto = _alpha_mask(pipeline.cutout(analysis, "all"))
         style = analysis.style.style if analysis.style else "normal"
         student = predicted_mask(pipeline.yolo(style), rgb)  # empty when it finds nothing
         items.append({"file": path.name, "style": analysis.style.style if analysis.style else None,

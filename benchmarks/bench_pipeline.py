@@ -61,8 +61,7 @@ def child(engine: str, rounds: int) -> dict:
     maker.encode(maker.make(images()[0], style, engine=engine), "whatsapp")  # warm-up: sessions load
     for _ in range(rounds):
         for img in images():
-            pipeline._analyses.clear()
-            pipeline._cutouts.clear()
+            pipeline.clear_caches()
             maker._bases.clear()
             t0 = time.perf_counter()
             made = maker.make(img, style, engine=engine)

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("status", parents=[common], help="champions, datasets, last run")
     ev = sub.add_parser("eval", parents=[common], help="score the champions on the evaluation set; with --students, "
                         "measure the bundled students and write docs/model-card.md")
+    ev.add_argument("--real", action="store_true",
+                    help="score every engine on the real photos with human masks (../shared/realgt, eval split) "
+                    "and write their section of docs/model-card.md")
     ev.add_argument("--students", action="store_true",
                     help="evaluate the students (implied by the options below)")
     ev.add_argument("--checkpoint", action="append", metavar="[STYLE=]PT",
@@ -132,6 +135,8 @@ def _cmd_status(args, paths, stdout) -> int:
 
 
 def _cmd_eval(args, paths, stdout) -> int:
+    if args.real:
+        return _cmd_eval_real(args, paths, stdout)
     if args.students or any(v is not None for v in (args.checkpoint, args.models, args.data, args.limit, args.doc)):
         return _cmd_eval_students(args, paths, stdout)
     from .status import evaluate_champions
@@ -142,6 +147,20 @@ def _cmd_eval(args, paths, stdout) -> int:
         score = f"mIoU {m['miou']:.3f}" if m["miou"] is not None else "not evaluated"
         lines.append(f"{name} {m['version'] or '-'}: {score} on {m['images']} images")
     _print(args, ev, "\n".join(lines), stdout)
+    return EXIT_OK
+
+
+def _cmd_eval_real(args, paths, stdout) -> int:
+    from stickerstudio_desktop.engine.pipeline import Pipeline
+
+    from . import realcard
+
+    rep = realcard.run(Pipeline(paths=paths), doc=args.doc or realcard.DOC, limit=args.limit,
+                       log=lambda m: sys.stderr.write(m + "\n"))
+    lines = [f"{name}: mIoU {s['miou']:.3f} on {s['n']} real photos, p50 {s['p50_ms']} ms "
+             f"({rep['time_vs_reference'][name]}× {realcard.REFERENCE}'s time)" for name, s in rep["engines"].items()]
+    lines.append(f"Wrote {rep['card']} and {rep['report']}.")
+    _print(args, rep, "\n".join(lines), stdout)
     return EXIT_OK
 
 

@@ -17,6 +17,10 @@ from ..config.paths import bundled
 from ..errors import ModelError
 
 KINDS = ("classifier", "yolo-seg", "salient")
+#: A routing value that hands the style to its YOLO student (``yolo_<style>``) when one is installed.
+STUDENT = "student"
+#: The routing key for images whose style the classifier is unsure of.
+UNCLEAR = "unclear"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,10 @@ def _contract(raw: dict[str, Any], name: str) -> InputContract:
 class Manifest:
     directory: Path
     models: dict[str, ModelSpec]
+    #: What ``auto`` runs per style ("animated", "normal", "unclear"): ``student`` or a salient
+    #: model's name. Written by the bundling gate from the real-image judge (docs/model-card.md);
+    #: a style without an entry goes to its student when one is installed.
+    routing: dict[str, str] = field(default_factory=dict)
 
     def get(self, name: str) -> ModelSpec:
         try:
@@ -104,7 +112,16 @@ def load_manifest(directory: Path | None = None) -> Manifest:
             license=str(m.get("license", "")), source=m.get("source"),
             extra={k: v for k, v in m.items() if k not in known},
         )
-    return Manifest(directory=directory, models=models)
+    return Manifest(directory=directory, models=models, routing=_routing(raw.get("routing", {}), models, path))
+
+
+def _routing(raw: Any, models: dict[str, ModelSpec], path: Path) -> dict[str, str]:
+    salient = {n for n, m in models.items() if m.kind == "salient"}
+    if not isinstance(raw, dict) or any(not isinstance(v, str) or (v != STUDENT and v not in salient)
+                                        for v in raw.values()):
+        raise ModelError(f"The routing table in {path} must map styles to '{STUDENT}' or a salient model "
+                         f"({', '.join(sorted(salient))}).")
+    return {str(k): v for k, v in raw.items()}
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

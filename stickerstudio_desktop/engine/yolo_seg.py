@@ -34,10 +34,16 @@ def nms(boxes: np.ndarray, scores: np.ndarray, iou: float) -> np.ndarray:
     return np.asarray(keep, dtype=np.int64)
 
 
+#: A mask may reach past its box by this share of the box's size on each side: a box predicted
+#: too tight must not cut the top of the hair along a straight line (the box is the detector's
+#: guess, the mask is the segmentation). Chosen on held-out composites (docs/model-card.md).
+BOX_MARGIN = 0.1
+
+
 def postprocess(output0: np.ndarray, output1: np.ndarray, *, input_size: tuple[int, int],
                 orig_size: tuple[int, int], gain: float, pad: tuple[int, int],
                 class_names: tuple[str, ...] = (), conf: float = 0.25, iou: float = 0.45,
-                max_det: int = 20) -> list[Instance]:
+                max_det: int = 20, box_margin: float = BOX_MARGIN) -> list[Instance]:
     """Decode raw outputs into instances at the original image's resolution.
 
     *input_size* and *orig_size* are (h, w); *gain* and *pad* come from letterbox.
@@ -77,8 +83,9 @@ def postprocess(output0: np.ndarray, output1: np.ndarray, *, input_size: tuple[i
     s = gain * r  # proto pixels per original pixel
     for k in range(len(keep)):
         x1, y1, x2, y2 = boxes_orig[k]
-        ix1, iy1 = int(np.floor(x1)), int(np.floor(y1))
-        ix2, iy2 = int(np.ceil(x2)), int(np.ceil(y2))
+        mx, my = box_margin * (x2 - x1), box_margin * (y2 - y1)
+        ix1, iy1 = max(0, int(np.floor(x1 - mx))), max(0, int(np.floor(y1 - my)))
+        ix2, iy2 = min(ow, int(np.ceil(x2 + mx))), min(oh, int(np.ceil(y2 + my)))
         if ix2 <= ix1 or iy2 <= iy1:
             continue
         # Sample logits for exactly the box's original pixels (pixel centres).

@@ -186,3 +186,40 @@ def test_auto_leaves_an_image_of_unclear_style_to_the_general_model(tmp_path, yo
     assert p.analyse(samples / "grace_hopper.jpg", "yolo").engine.startswith("yolo_")  # asked for explicitly
     clear = p.analyse(samples / "chelsea.jpg", "auto")
     assert clear.style.score >= ROUTE_MIN_SCORE and clear.engine == "yolo_normal" and not clear.note
+
+
+def _routed_manifest(tmp_path, routing):
+    """The bundled manifest with *routing* as its table, beside links to the bundled files."""
+    import json
+
+    from stickerstudio_desktop.config.paths import bundled
+    from stickerstudio_desktop.engine.manifest import load_manifest
+
+    models = tmp_path / "routed"
+    models.mkdir(parents=True)
+    raw = json.loads((bundled("models") / "manifest.json").read_text())
+    raw["routing"] = routing
+    for entry in raw["models"].values():
+        src = bundled("models") / entry["file"]
+        if src.is_file():
+            (models / entry["file"]).symlink_to(src)
+    (models / "manifest.json").write_text(json.dumps(raw))
+    return load_manifest(models)
+
+
+def test_the_routing_table_decides_what_auto_runs_per_style(tmp_path):
+    from stickerstudio_desktop.config.paths import ROOT_DIR, app_paths
+
+    cartoon = ROOT_DIR / "tests" / "data" / "student_eval" / "animated" / "images" / "test" / "animated-test-00000.jpg"
+    default = Pipeline(paths=app_paths(tmp_path), manifest=_routed_manifest(tmp_path / "a", {}))
+    routed = Pipeline(paths=app_paths(tmp_path), manifest=_routed_manifest(tmp_path / "b", {"animated": "u2net"}))
+    first = default.analyse(cartoon, "auto")
+    assert first.style.style == "animated" and first.engine == "yolo_animated"  # no entry: the student
+    second = routed.analyse(cartoon, "auto")
+    assert second.style.style == "animated" and second.engine == "u2net" and second.instances
+    assert routed.analyse(cartoon, "yolo").engine == "yolo_animated"  # asked for explicitly
+
+
+def test_a_routing_table_naming_an_unknown_model_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="routing table"):
+        _routed_manifest(tmp_path, {"normal": "sam2"})

@@ -107,3 +107,20 @@ def test_matches_ultralytics_on_a_real_export(yolo_onnx):
         union = (mine | theirs).sum()
         if union > 200:  # tiny random blobs make IoU meaningless
             assert (mine & theirs).sum() / union > 0.8  # bilinear order differs on noisy masks
+
+
+def test_a_mask_reaches_past_a_box_that_is_too_tight_but_no_further():
+    """The box is the detector's guess: a mask wider than it keeps BOX_MARGIN of the overhang."""
+    from stickerstudio_desktop.engine.yolo_seg import BOX_MARGIN
+
+    out0, protos = synthetic_outputs(1)
+    protos[0, 0, 20:60, 25:55] = 8.0  # the mask runs from input row 80 to 240; the box 120..200
+    args = dict(input_size=(320, 320), orig_size=(320, 320), gain=1.0, pad=(0, 0))
+    clipped = postprocess(out0, protos, box_margin=0.0, **args)[0].mask >= 0.5
+    grown = postprocess(out0, protos, **args)[0].mask >= 0.5
+    ys = np.nonzero(clipped.any(1))[0]
+    assert ys.min() == 120 and ys.max() == 199  # cut along the box's straight edges
+    ys = np.nonzero(grown.any(1))[0]
+    reach = BOX_MARGIN * 80  # the box is 80 px high
+    assert ys.min() == pytest.approx(120 - reach, abs=1) and ys.max() == pytest.approx(199 + reach, abs=1)
+    assert grown.sum() > clipped.sum() and not grown[:100].any()

@@ -41,6 +41,7 @@ from ..classifier.evaluate import read_rgb
 from ..evaluate import SOLID, iou, predicted_mask
 from ..models import yolo_spec
 from ..routing import model_name
+from ..sheets import BAD, GOOD, cell, mask_thumb, thumb, write_sheet
 from .build import CHECKPOINTS
 from .data import STYLES, StudentData, style_dir
 
@@ -57,7 +58,6 @@ BOUNDARY_RULE = "max(2 px, 0.5 % of the image diagonal) at the image's own resol
 TARGETS = {"student_miou": 0.90, "gap_to_u2net": 0.02, "speedup": 10.0, "student_mb": 15.0,
            "classifier_accuracy": 0.97, "classifier_ms": 10.0}
 REFERENCES = ("u2net", "u2netp")
-CELL = 180  # contact-sheet cell side, pixels
 
 Log = Callable[[str], None]
 
@@ -220,12 +220,6 @@ def _timed(segmenter, rgb: np.ndarray) -> tuple[np.ndarray, float]:
     return mask, (time.perf_counter() - t0) * 1000
 
 
-def _thumb(img: np.ndarray) -> np.ndarray:
-    h, w = img.shape[:2]
-    s = CELL / max(h, w)
-    return cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
-
-
 def _score_composite(pipeline: Pipeline, style: str, image: Path, mask_path: Path, models: dict) -> ImageScore:
     rgb = read_rgb(image)
     truth = _truth(mask_path, rgb.shape[:2])
@@ -238,9 +232,8 @@ def _score_composite(pipeline: Pipeline, style: str, image: Path, mask_path: Pat
     stages = {**analysis.timings.stages, **cut.timings.stages}
     ms["auto"] = sum(stages.get(k, 0.0) for k in ("classify", "segment", "refine"))
     ms.update({f"stage:{k}": v for k, v in stages.items()})
-    thumbs = {"input": _thumb(rgb), "truth": _thumb(truth.astype(np.uint8) * 255),
-              "student": _thumb(masks["student"].astype(np.uint8) * 255),
-              "u2net": _thumb(masks["u2net"].astype(np.uint8) * 255)}
+    thumbs = {"input": thumb(rgb), "truth": mask_thumb(truth), "student": mask_thumb(masks["student"]),
+              "u2net": mask_thumb(masks["u2net"])}
     return ImageScore(name=image.name, style=style, iou={k: iou(m, truth) for k, m in masks.items()},
                       bf={k: boundary_f_score(m, truth) for k, m in masks.items()}, ms=ms,
                       auto_engine=analysis.engine, student_empty=not masks["student"].any(), thumbs=thumbs)
@@ -418,24 +411,6 @@ def _tune(students: dict[str, Path], paths: AppPaths, scratch: Path, data_dir: P
 
 # -- the card --------------------------------------------------------------------------------------
 
-def _checker(h: int, w: int) -> np.ndarray:
-    yy, xx = np.indices((h, w))
-    return np.where(((yy // 10 + xx // 10) % 2 == 0)[..., None], 235, 200).astype(np.uint8).repeat(3, 2)
-
-
-def _cell(rgb: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """The thumbnail (cut out over a checkerboard when *mask* is given), centred in a CELL square."""
-    h, w = rgb.shape[:2]
-    out = np.full((CELL, CELL, 3), 250, np.uint8)
-    tile = rgb
-    if mask is not None:
-        a = (mask.astype(np.float32) / 255)[..., None]
-        tile = (rgb * a + _checker(h, w) * (1 - a)).astype(np.uint8)
-    y, x = (CELL - h) // 2, (CELL - w) // 2
-    out[y:y + h, x:x + w] = tile
-    return out
-
-
 def pick_cases(scores: list[ImageScore], good: int = 2, worst: int = 3) -> list[tuple[str, ImageScore]]:
     """Per style, the best *good* and the worst *worst* images by student IoU (no repeats), tagged."""
     picked = []
@@ -447,34 +422,15 @@ def pick_cases(scores: list[ImageScore], good: int = 2, worst: int = 3) -> list[
 
 
 def contact_sheet(cases: list[tuple[str, ImageScore]], out: Path) -> Path:
-    from PIL import Image, ImageDraw, ImageFont
-
-    pad, label_h, head_h = 8, 22, 30
-    cols = ("input", "ground truth", "student", "U²-Net")
-    width = 4 * CELL + 5 * pad
-    height = head_h + len(cases) * (label_h + CELL + pad) + pad
-    sheet = Image.new("RGB", (width, height), (255, 255, 255))
-    draw = ImageDraw.Draw(sheet)
-    font = ImageFont.truetype(str(bundled("fonts", "NotoSans-Bold.ttf")), 14)
-    small = ImageFont.truetype(str(bundled("fonts", "NotoSans-Bold.ttf")), 12)
-    for c, title in enumerate(cols):
-        draw.text((pad + c * (CELL + pad), 8), title, fill=(20, 20, 20), font=font)
-    for r, (tag, s) in enumerate(cases):
-        y = head_h + r * (label_h + CELL + pad)
+    rows = []
+    for tag, s in cases:
         t = s.thumbs
-        draw.text((pad, y + 3), f"{tag}: {s.name}   student IoU {s.iou['student']:.2f}, BF {s.bf['student']:.2f}   "
-                  f"U²-Net IoU {s.iou['u2net']:.2f}   auto used {s.auto_engine}",
-                  fill=(0, 110, 0) if tag == "good" else (170, 0, 0), font=small)
-        cells = [_cell(t["input"]), _cell(t["input"], t["truth"]), _cell(t["input"], t["student"]),
-                 _cell(t["input"], t["u2net"])]
-        for c, cell in enumerate(cells):
-            sheet.paste(Image.fromarray(cell), (pad + c * (CELL + pad), y + label_h))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    from stickerstudio_desktop.files import atomic_path
-
-    with atomic_path(out) as tmp:
-        sheet.save(tmp, "PNG", optimize=True)
-    return out
+        label = (f"{tag}: {s.name}   student IoU {s.iou['student']:.2f}, BF {s.bf['student']:.2f}   "
+                 f"U²-Net IoU {s.iou['u2net']:.2f}   auto used {s.auto_engine}")
+        rows.append((label, GOOD if tag == "good" else BAD,
+                     [cell(t["input"]), cell(t["input"], t["truth"]), cell(t["input"], t["student"]),
+                      cell(t["input"], t["u2net"])]))
+    return write_sheet(("input", "ground truth", "student", "U²-Net"), rows, out)
 
 
 def _f(v, fmt: str = ".3f") -> str:

@@ -10,18 +10,7 @@ import numpy as np
 from stickerstudio_desktop.engine.pipeline import cut_out
 
 from .dataset import EvalItem
-
-
-#: A pixel is part of a cut-out where its alpha is at least half.
-SOLID = 128
-
-
-def iou(pred: np.ndarray, truth: np.ndarray) -> float:
-    """Intersection over union of two boolean masks; two empty masks agree perfectly."""
-    union = np.logical_or(pred, truth).sum()
-    if union == 0:
-        return 1.0
-    return float(np.logical_and(pred, truth).sum() / union)
+from .scoring import SOLID, iou
 
 
 @dataclass
@@ -60,9 +49,17 @@ def evaluate(segmenter, items: list[EvalItem]) -> Score:
     return score
 
 
-def run_gate(pipeline, data, challengers: dict[str, Path], *, margin: float, tolerance: float, min_iou: float):
+#: The style whose model the real photos with human masks judge.
+REAL_STYLE = "normal"
+
+
+def run_gate(pipeline, data, challengers: dict[str, Path], *, margin: float, tolerance: float, min_iou: float,
+             real_items: list | None = None):
     """Score champions (the app's own lookup) and *challengers* ({style: ONNX}) on the evaluation set.
 
+    With *real_items* (``trainer.realgt``), a photo challenger is also scored on real photos with
+    human masks against the champion, or where there is none against what ``auto`` runs for
+    photos now: teacher-labelled images alone can promote a model that fails on real ones.
     Returns (GateDecision, {style: champion mIoU or None}).
     """
     from .gate import StyleScores, decide
@@ -82,4 +79,13 @@ def run_gate(pipeline, data, challengers: dict[str, Path], *, margin: float, tol
             chall = evaluate(segmenter(pipeline, model_name(style), challengers[style]), items).ious
         scores[style] = StyleScores(champion=champ, challenger=chall)
         champion[style] = float(np.mean(champ)) if champ else None
-    return decide(scores, margin=margin, tolerance=tolerance, min_iou=min_iou), champion
+    real: dict[str, StyleScores] = {}
+    if real_items and REAL_STYLE in challengers:
+        from .realgt import score, segmenter_cutter
+
+        current = pipeline.yolo(REAL_STYLE) or pipeline.salient(pipeline.route(None))
+        real[REAL_STYLE] = StyleScores(
+            champion=[s.iou for s in score(real_items, segmenter_cutter(current))],
+            challenger=[s.iou for s in score(real_items, segmenter_cutter(
+                segmenter(pipeline, model_name(REAL_STYLE), challengers[REAL_STYLE])))])
+    return decide(scores, margin=margin, tolerance=tolerance, min_iou=min_iou, real=real), champion

@@ -4,7 +4,9 @@ The app runs one YOLO model per style, so the gate judges the pair: the
 challenger set is the champion set with this run's new models swapped in.
 It passes when the mean IoU over the whole evaluation set improves by at
 least ``margin``, no style's mean IoU falls by more than ``tolerance``, and
-a style that had no champion reaches ``min_iou`` on its own. A style with
+a style that had no champion reaches ``min_iou`` on its own, and — where real photos with
+human masks are given — the photo model does not fall on them by more than ``tolerance``
+against what the app runs for photos now. A style with
 no model scores 0 on its images (the app would fall back to U²-Netp there,
 which the gate does not credit to either side).
 """
@@ -39,7 +41,8 @@ def _mean(values: list[float]) -> float:
     return float(np.mean(values)) if values else 0.0
 
 
-def decide(scores: dict[str, StyleScores], *, margin: float, tolerance: float, min_iou: float) -> GateDecision:
+def decide(scores: dict[str, StyleScores], *, margin: float, tolerance: float, min_iou: float,
+           real: dict[str, StyleScores] | None = None) -> GateDecision:
     champ_all: list[float] = []
     chall_all: list[float] = []
     per_style: dict[str, dict[str, Any]] = {}
@@ -63,6 +66,14 @@ def decide(scores: dict[str, StyleScores], *, margin: float, tolerance: float, m
             problems.append(f"the first {style} model reaches mIoU {n_m:.3f}, below the floor {min_iou:.3f}")
         elif s.champion is not None and n_m < c_m - tolerance:
             problems.append(f"{style} falls from {c_m:.3f} to {n_m:.3f}, more than the tolerance {tolerance:.3f}")
+    for style, s in sorted((real or {}).items()):
+        if not s.champion or not s.challenger or style not in per_style:
+            continue
+        c_m, n_m = _mean(s.champion), _mean(s.challenger)
+        per_style[style].update(real_photos=len(s.challenger), real_champion_miou=c_m, real_challenger_miou=n_m)
+        if n_m < c_m - tolerance:
+            problems.append(f"on {len(s.challenger)} real photos with human masks {style} falls from {c_m:.3f} "
+                            f"to {n_m:.3f}, more than the tolerance {tolerance:.3f}")
     champ_m, chall_m = _mean(champ_all), _mean(chall_all)
     if new_models == 0:
         return GateDecision(False, "No challenger could be evaluated.", champ_m, chall_m, per_style)

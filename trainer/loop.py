@@ -387,10 +387,15 @@ class Cycle:
 
     def _gate(self, challengers: dict[str, dict[str, Any]]):
         from .evaluate import run_gate
+        from .realgt import load_items, missing_message
 
         s = self.settings
+        real = load_items("eval")
+        if not real:
+            self.notes.append(missing_message())
         decision, champ = run_gate(self.pipeline, self.data, {k: c["onnx"] for k, c in challengers.items()},
-                                   margin=s.gate_margin, tolerance=s.gate_tolerance, min_iou=s.min_iou)
+                                   margin=s.gate_margin, tolerance=s.gate_tolerance, min_iou=s.min_iou,
+                                   real_items=real[:s.real_judge_size] if s.real_judge_size else real)
         champion = {style: {"version": (self.store.current(model_name(style)) or {}).get("version"), "miou": m}
                     for style, m in champ.items()}
         return decision, champion

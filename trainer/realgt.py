@@ -22,8 +22,10 @@ import cv2
 import numpy as np
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.engine.pipeline import cut_out
+from stickerstudio_desktop.engine.subjects import choose
 
-from .evaluate import SOLID, iou
+from .scoring import SOLID, iou
 
 #: Where the set lies beside the checkout; ``STICKERSTUDIO_REALGT`` moves it.
 DEFAULT_DIR = ROOT_DIR.parent / "shared" / "realgt"
@@ -107,6 +109,17 @@ def pipeline_cutter(pipeline, engine: str, selection="auto") -> Cutter:
         if alpha.shape != (h, w):
             alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
         return alpha >= SOLID, analysis.engine
+
+    return cut
+
+
+def segmenter_cutter(segmenter) -> Cutter:
+    """One model's cut-out as the app makes it (whole-subject rule, refined edges), for gates."""
+
+    def cut(item: RealItem) -> tuple[np.ndarray, str]:
+        rgb, _ = item.load()
+        found = segmenter.segment(rgb)
+        return cut_out(rgb, found, choose(found, "auto", rgb.shape[:2]))[..., 3] >= SOLID, segmenter.name
 
     return cut
 

@@ -39,6 +39,7 @@ class TrainerSettings:
     min_iou: float = 0.5  # first model of a style must reach this on its own
     keep_versions: int = 5
     eval_size: int = 50  # held-out images per style, fixed once reached
+    real_judge_size: int = 0  # real photos with human masks (../shared/realgt eval) the gate scores; 0: all
     # tracking
     tracking_uri: str = ""  # empty: SQLite store in the data dir
     # data
@@ -72,6 +73,7 @@ class TrainerSettings:
             (0.0 <= self.min_iou <= 1.0, "The minimum IoU must be between 0 and 1."),
             (1 <= self.keep_versions <= 100, "Versions to keep must be between 1 and 100."),
             (1 <= self.eval_size <= 10000, "The evaluation set size must be between 1 and 10000."),
+            (0 <= self.real_judge_size <= 10000, "The real-photo judge size must be between 0 (all) and 10000."),
             (0 <= self.max_new_images <= 100000, "New images per source must be between 0 and 100000."),
             (self.teacher in TEACHERS, f"The teacher must be one of {', '.join(TEACHERS)}."),
             (0.05 <= self.teacher_threshold <= 0.95, "The teacher threshold must be between 0.05 and 0.95."),

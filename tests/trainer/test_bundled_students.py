@@ -14,7 +14,8 @@ from PIL import Image
 
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT
-from trainer.evaluate import iou, predicted_mask
+from trainer.evaluate import predicted_mask
+from trainer.scoring import iou
 from trainer.routing import model_name
 from trainer.students.data import STYLES, StudentData
 from trainer.students.publish import TOLERANCE

@@ -55,3 +55,14 @@ def test_the_first_model_of_a_style_must_reach_the_floor():
 def test_nothing_to_judge_is_never_a_promotion():
     assert not decide({}, **RULE).promote
     assert not decide({"normal": StyleScores([0.5], None)}, **RULE).promote
+
+
+def test_real_photos_refuse_a_challenger_that_only_teacher_labels_like():
+    scores = {"normal": StyleScores(champion=[0.6] * 4, challenger=[0.8] * 4)}
+    worse_on_real = {"normal": StyleScores(champion=[0.8] * 6, challenger=[0.7] * 6)}
+    d = decide(scores, margin=0.01, tolerance=0.02, min_iou=0.5, real=worse_on_real)
+    assert not d.promote and "on 6 real photos with human masks normal falls from 0.800 to 0.700" in d.reason
+    assert d.per_style["normal"]["real_challenger_miou"] == pytest.approx(0.7)
+    same_on_real = {"normal": StyleScores(champion=[0.8] * 6, challenger=[0.79] * 6)}
+    assert decide(scores, margin=0.01, tolerance=0.02, min_iou=0.5, real=same_on_real).promote
+    assert decide(scores, margin=0.01, tolerance=0.02, min_iou=0.5).promote  # no real photos: as before

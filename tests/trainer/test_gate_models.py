@@ -17,6 +17,7 @@ from PIL import Image
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.errors import ModelError
 from trainer.dataset import DatasetStore
+from trainer import realgt
 from trainer.evaluate import evaluate, run_gate
 from trainer.models import segmenter, trainer_pipeline
 from trainer.modelstore import ModelStore
@@ -134,3 +135,15 @@ def test_a_broken_pointer_is_ignored_rather_than_loaded(world, models):
 def test_rollback_without_a_champion_says_so(world):
     with pytest.raises(ModelError, match="no promoted yolo_animated"):
         world[3].rollback("yolo_animated")
+
+
+@pytest.mark.skipif(not realgt.load_items("eval"), reason="../shared/realgt is not beside the checkout")
+def test_the_gate_scores_the_photo_challenger_on_real_photos(world, models):
+    _, pipeline, data, store = world
+    store.promote("yolo_normal", models["good"])
+    items = realgt.load_items("eval")[:3]
+    decision, _ = run_gate(pipeline, data, {"normal": models["blind"]}, **RULE, real_items=items)
+    per = decision.per_style["normal"]
+    assert per["real_photos"] == 3 and per["real_challenger_miou"] == 0.0  # the blind model finds nothing
+    direct = [s.iou for s in realgt.score(items, realgt.segmenter_cutter(pipeline.yolo("normal")))]
+    assert per["real_champion_miou"] == pytest.approx(float(np.mean(direct)))

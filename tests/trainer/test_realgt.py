@@ -107,7 +107,7 @@ def test_judge_scores_what_the_app_delivers_and_writes_the_card(shared_pipeline,
     # Per-image scores agree with a direct computation from the app's own cut-out.
     item = realgt.load_items("eval")[0]
     mask, _ = realgt.pipeline_cutter(shared_pipeline, "u2net")(item)
-    from trainer.evaluate import iou
+    from trainer.scoring import iou
 
     assert report["images"]["u2net"][item.stem] == pytest.approx(iou(mask, item.load()[1]), abs=1e-4)
     text = doc.read_text()

@@ -164,7 +164,8 @@ def test_a_checkpoint_is_exported_and_runs_through_the_engine(tmp_path):
 def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, students):
     """One low-threshold inference must give exactly what the app's segmenter gives at every threshold."""
     from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
-    from trainer.evaluate import iou, predicted_mask
+    from trainer.evaluate import predicted_mask
+    from trainer.scoring import iou
     from trainer.polygons import mask_to_polygons, parse_yolo_label, polygons_to_mask, yolo_label
     from trainer.students.data import StudentData
     from trainer.students.tune import tune_conf, val_items

@@ -38,7 +38,8 @@ from ..machine import cpu_name
 from ..classifier.evaluate import evaluate as evaluate_classifier
 from ..classifier.evaluate import latency as classifier_latency
 from ..classifier.evaluate import read_rgb
-from ..evaluate import SOLID, iou, predicted_mask
+from ..evaluate import predicted_mask
+from ..scoring import SOLID, iou
 from ..models import yolo_spec
 from ..routing import model_name
 from ..sheets import BAD, GOOD, cell, mask_thumb, thumb, write_sheet
@@ -597,11 +598,14 @@ def render_card(report: dict, sheet: Path, doc: Path, command: str) -> str:
 
 def write_card(report: dict, scores: list[ImageScore], doc: Path = DOC,
                command: str = "stickerstudio-train eval --students") -> tuple[Path, Path]:
-    """docs/model-card.md and docs/images/model-card-cutouts.png (beside *doc*)."""
+    """docs/model-card.md and docs/images/model-card-cutouts.png (beside *doc*); the real-judge section stays."""
     from stickerstudio_desktop.files import atomic_write_bytes
 
+    from ..realcard import keep_section
+
     sheet = contact_sheet(pick_cases(scores), doc.parent / "images" / "model-card-cutouts.png")
-    atomic_write_bytes(doc, render_card(report, sheet, doc, command).encode())
+    old = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    atomic_write_bytes(doc, keep_section(old, render_card(report, sheet, doc, command)).encode())
     return doc, sheet
 
 

@@ -36,7 +36,7 @@ def main() -> int:
         return 0
     items = items[:args.limit] if args.limit else items
     pipeline = Pipeline(paths=app_paths(tempfile.mkdtemp(prefix="bench-realgt-")))
-    report, _ = realcard.judge(pipeline, items, log=lambda m: print(m, file=sys.stderr))
+    report, _ = realcard.judge(items, realcard.cutters(pipeline, "normal"), log=lambda m: print(m, file=sys.stderr))
     if args.json:
         print(json.dumps(report, indent=1))
         return 0

@@ -54,6 +54,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--real", action="store_true",
                     help="score every engine on the real photos with human masks (../shared/realgt, eval split) "
                     "and write their section of docs/model-card.md")
+    ev.add_argument("--art", type=Path, metavar="DIR",
+                    help="held-out illustration composites for --real (default: .cache/heldout_art)")
     ev.add_argument("--students", action="store_true",
                     help="evaluate the students (implied by the options below)")
     ev.add_argument("--checkpoint", action="append", metavar="[STYLE=]PT",
@@ -155,11 +157,13 @@ def _cmd_eval_real(args, paths, stdout) -> int:
 
     from . import realcard
 
-    rep = realcard.run(Pipeline(paths=paths), doc=args.doc or realcard.DOC, limit=args.limit,
+    rep = realcard.run(Pipeline(paths=paths), art_dir=args.art or realcard.ART_DIR, doc=args.doc or realcard.DOC,
+                       limit=args.limit,
                        log=lambda m: sys.stderr.write(m + "\n"))
-    lines = [f"{name}: mIoU {s['miou']:.3f} on {s['n']} real photos, p50 {s['p50_ms']} ms "
-             f"({rep['time_vs_reference'][name]}× {realcard.REFERENCE}'s time)" for name, s in rep["engines"].items()]
-    lines.append(f"Wrote {rep['card']} and {rep['report']}.")
+    lines = [f"{judge} · {name}: mIoU {s['miou']:.3f} on {s['n']}, p50 {s['p50_ms']} ms "
+             f"({block['time_vs_reference'][name]}× {realcard.REFERENCE}'s time)"
+             for judge, block in rep["judges"].items() for name, s in block["engines"].items()]
+    lines += rep["notes"] + [f"Wrote {rep['card']} and {rep['report']}."]
     _print(args, rep, "\n".join(lines), stdout)
     return EXIT_OK
 

@@ -52,3 +52,13 @@ def update_manifest(models_dir: Path, name: str, entry: dict) -> Path:
     raw = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"schema": 1, "models": {}}
     raw.setdefault("models", {})[name] = entry
     return atomic_write_bytes(path, dump_manifest(raw).encode("utf-8"))
+
+
+def update_routing(models_dir: Path, routing: dict[str, str]) -> Path:
+    """Replace the manifest's top-level routing table (temp file + rename); model entries keep their text."""
+    path = Path(models_dir) / "manifest.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    models = raw.pop("models")
+    raw["routing"] = routing
+    raw["models"] = models  # the table sits above the models, where a reader meets it first
+    return atomic_write_bytes(path, dump_manifest(raw).encode("utf-8"))

@@ -1,9 +1,11 @@
-"""``stickerstudio-train eval --real``: every engine on the real-photo judge, into the model card.
+"""``stickerstudio-train eval --real``: every engine on the real-image judges, into the model card.
 
-Scores what the app delivers (``trainer.realgt.pipeline_cutter``) for each engine on the eval
-split of ``../shared/realgt``, per source and category, with p50 time against U²-Net measured in
-the same run, and draws each engine's worst cases so a person can see what goes wrong. The
-section it writes sits between markers in ``docs/model-card.md``; the student harness keeps it.
+Two judges, each standing for one style: real photos with human masks (the eval split of
+``../shared/realgt``) and held-out illustration composites (sources no model trained on). Each
+scores what the app delivers (``trainer.realgt.pipeline_cutter``) per source and category, with
+p50 time against U²-Net measured in the same run, and draws each engine's worst cases so a
+person can see what goes wrong. The routing table (``trainer.routes``) is decided from this
+report; the section sits between markers in ``docs/model-card.md`` and the student harness keeps it.
 """
 
 from __future__ import annotations
@@ -27,41 +29,51 @@ from .sheets import BAD, cell, mask_thumb, thumb, write_sheet
 #: auto is what users get; U²-Net (full) is the reference every target is stated against.
 ENGINES = ("auto", "u2netp", "u2net")
 REFERENCE = "u2net"
+SALIENT = ("u2netp", "u2net")  # fastest first: a tie goes to it
+#: Each judge and the style whose images it stands for.
+JUDGES = {"photos": "normal", "illustrations": "animated"}
 #: A source or category may trail the reference by at most this much (the issue's bar).
 GROUP_TOLERANCE = 0.03
 WORST = 6
 DOC = ROOT_DIR / "docs" / "model-card.md"
 REPORT = ROOT_DIR / ".cache" / "realgt" / "report.json"
+#: Held-out illustration composites (``python -m trainer.data.heldout_art``).
+ART_DIR = ROOT_DIR / ".cache" / "heldout_art"
 BEGIN, END = "<!-- real-judge:begin -->", "<!-- real-judge:end -->"
 
 Log = Callable[[str], None]
 
 
-def judge(pipeline: Pipeline, items: Sequence[realgt.RealItem], engines: Sequence[str] = ENGINES,
+def cutters(pipeline: Pipeline, style: str) -> dict[str, realgt.Cutter]:
+    """The app's engines, and the style's student on its own when one is installed."""
+    out = {e: realgt.pipeline_cutter(pipeline, e) for e in ENGINES}
+    student = pipeline.yolo(style)
+    if student is not None:
+        out[student.name] = realgt.segmenter_cutter(student)
+    return out
+
+
+def judge(items: Sequence[realgt.RealItem], cut: dict[str, realgt.Cutter],
           log: Log | None = None) -> tuple[dict, dict[str, list[realgt.RealScore]]]:
-    """(JSON-ready report, per-engine scores with masks) for *engines* on *items*."""
-    if REFERENCE not in engines:
-        raise ConfigError(f"The real-photo judge needs {REFERENCE} among the engines: every ratio is against it.")
-    scores = {e: realgt.score(items, realgt.pipeline_cutter(pipeline, e), keep_masks=True, log=log, label=e)
-              for e in engines}
+    """(JSON-ready block, per-engine scores with masks) for every cutter in *cut* on *items*."""
+    if REFERENCE not in cut:
+        raise ConfigError(f"A judge needs {REFERENCE} among the engines: every ratio is against it.")
+    scores = {e: realgt.score(items, c, keep_masks=True, log=log, label=e) for e, c in cut.items()}
     summaries = {e: realgt.summarise(s) for e, s in scores.items()}
     ref = summaries[REFERENCE]
-    report = {
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "n": len(items), "split": "eval", "reference": REFERENCE, "engines": summaries,
+    block = {
+        "n": len(items), "reference": REFERENCE, "engines": summaries,
         "time_vs_reference": {e: round(s["p50_ms"] / ref["p50_ms"], 3) if ref["p50_ms"] else None
                               for e, s in summaries.items()},
         "gaps_vs_reference": {e: realgt.worst_groups(s, ref) for e, s in summaries.items() if e != REFERENCE},
         "images": {e: {s.stem: round(s.iou, 4) for s in sc} for e, sc in scores.items()},
-        "machine": {"cpu": cpu_name(), "cores": os.cpu_count(),
-                    "load_avg_1min_at_end": os.getloadavg()[0] if hasattr(os, "getloadavg") else None},
     }
-    return report, scores
+    return block, scores
 
 
-def verdict(report: dict, engine: str = "auto") -> list[str]:
-    """Why *engine* is not yet at least as good as the reference on real photos (empty: it is)."""
-    mine, ref = report["engines"][engine], report["engines"][REFERENCE]
+def verdict(block: dict, engine: str = "auto") -> list[str]:
+    """Why *engine* is not yet at least as good as the reference on a judge (empty: it is)."""
+    mine, ref = block["engines"][engine], block["engines"][REFERENCE]
     reasons = []
     if mine["miou"] < ref["miou"]:
         reasons.append(f"mIoU {mine['miou']:.3f} is below {REFERENCE}'s {ref['miou']:.3f}")
@@ -73,7 +85,7 @@ def verdict(report: dict, engine: str = "auto") -> list[str]:
 
 def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealScore], engine: str,
                 reference: Sequence[realgt.RealScore], out: Path, n: int = WORST) -> Path:
-    """The *n* photos *engine* cuts worst: photo, human mask, its cut-out, the reference's."""
+    """The *n* images *engine* cuts worst: the image, its truth, the engine's cut-out, the reference's."""
     by_stem = {i.stem: i for i in items}
     ref = {s.stem: s for s in reference}
     rows = []
@@ -83,48 +95,63 @@ def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealSc
         label = f"{s.stem} ({s.category})   {engine} IoU {s.iou:.2f} via {s.engine}   {REFERENCE} IoU {ref[s.stem].iou:.2f}"
         rows.append((label, BAD, [cell(t), cell(t, mask_thumb(truth)), cell(t, mask_thumb(s.mask)),
                                   cell(t, mask_thumb(ref[s.stem].mask))]))
-    return write_sheet(("photo", "human mask", engine, REFERENCE), rows, out)
+    return write_sheet(("image", "truth", engine, REFERENCE), rows, out)
 
 
 def _f(v) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
-def render_section(report: dict, sheets: dict[str, Path], doc: Path) -> str:
-    eng = report["engines"]
-    names = list(eng)
-    ref = eng[REFERENCE]
-    lines = [BEGIN, "## Real photos with human masks (the real-image judge)", "",
-             f"{report['n']} photos of the eval split of `../shared/realgt` (COCO-MVal and DAVIS; masks drawn by "
-             "people, never trained on), cut by the app's own pipeline (subject rule and edge refinement included) "
-             f"and scored by IoU of alpha ≥ 50 % with the human mask. Two human masks of one object agree at about "
-             f"{realgt.HUMAN_AGREEMENT}. Time: p50 of the whole cut-out (load, classify, segment, refine) per photo, "
-             f"against {REFERENCE} in the same run on {report['machine']['cpu']} ({report['machine']['cores']} cores). "
-             f"Written by `stickerstudio-train eval --real` on {report['created']}.", "",
-             "| engine | mIoU | " + " | ".join(f"{k}" for k in ref["per_source"]) + " | "
-             + " | ".join(ref["per_category"]) + f" | p50 ms | time vs {REFERENCE} | cut by |",
+def _table(block: dict) -> list[str]:
+    eng, ref = block["engines"], block["engines"][REFERENCE]
+    lines = ["| engine | mIoU | " + " | ".join(ref["per_source"]) + " | " + " | ".join(ref["per_category"])
+             + f" | p50 ms | time vs {REFERENCE} | cut by |",
              "|---" * (5 + len(ref["per_source"]) + len(ref["per_category"])) + "|"]
-    for name in names:
-        s = eng[name]
+    for name, s in eng.items():
         cells = [_f(s["per_source"].get(k, {}).get("miou")) for k in ref["per_source"]]
         cells += [_f(s["per_category"].get(k, {}).get("miou")) for k in ref["per_category"]]
         used = ", ".join(f"{e} {c}" for e, c in s["engines"].items())
         lines.append(f"| {name} | **{_f(s['miou'])}** | " + " | ".join(cells)
-                     + f" | {s['p50_ms']} | {report['time_vs_reference'][name]}× | {used} |")
+                     + f" | {s['p50_ms']} | {block['time_vs_reference'][name]}× | {used} |")
     counts = " · ".join(f"{k} {v['n']}" for k, v in {**ref["per_source"], **ref["per_category"]}.items())
-    lines += ["", f"Photos per group: {counts}.", ""]
-    for name in names:
-        if name == REFERENCE:
-            continue
-        reasons = verdict(report, name)
-        lines.append(f"- **{name}** against {REFERENCE}: "
-                     + ("at least as good overall and in every source and category (within "
-                        f"{GROUP_TOLERANCE})." if not reasons else "; ".join(reasons) + "."))
-    lines += ["", "Worst cases per engine (photo, human mask, the engine's cut-out, "
-              f"{REFERENCE}'s cut-out; checkerboard = transparent):", ""]
-    for name, path in sheets.items():
-        rel = os.path.relpath(path, doc.parent)
-        lines += [f"**{name}**", "", f"![The {WORST} real photos {name} cuts worst]({rel})", ""]
+    lines += ["", f"Images per group: {counts}.", ""]
+    for name in eng:
+        if name != REFERENCE:
+            reasons = verdict(block, name)
+            lines.append(f"- **{name}** against {REFERENCE}: " + (
+                f"at least as good overall and in every source and category (within {GROUP_TOLERANCE})."
+                if not reasons else "; ".join(reasons) + "."))
+    return lines
+
+
+INTRO = {
+    "photos": "{n} photos of the eval split of `../shared/realgt` (COCO-MVal and DAVIS; masks drawn by people, "
+              "never trained on). Two human masks of one object agree at about {ceiling}.",
+    "illustrations": "{n} held-out illustration composites (`python -m trainer.data.heldout_art`): painted "
+                     "portraits and anime sprites from sources no model trained on, pasted on held-out photos, "
+                     "drawings or plain fills; the mask is the sprite's own alpha, so it is exact.",
+}
+
+
+def render_section(report: dict, sheets: dict[str, dict[str, Path]], doc: Path) -> str:
+    m = report["machine"]
+    lines = [BEGIN, "## Real images: the judge of every model decision", "",
+             "Each engine cut by the app's own pipeline (subject rule and edge refinement included; a student "
+             "alone where it is named), scored by IoU of alpha ≥ 50 % with the truth mask. Time: p50 of the whole "
+             f"cut-out per image, against {REFERENCE} in the same run on {m['cpu']} ({m['cores']} cores, load "
+             f"{m['load_avg_1min_at_end']} at the end). Written by `stickerstudio-train eval --real` on "
+             f"{report['created']}.", ""]
+    for name, block in report["judges"].items():
+        lines += [f"### {name.capitalize()} ({JUDGES[name]} style)", "",
+                  INTRO[name].format(n=block["n"], ceiling=realgt.HUMAN_AGREEMENT), ""]
+        lines += _table(block)
+        lines += ["", f"Worst cases per engine (image, truth, the engine's cut-out, {REFERENCE}'s; "
+                  "checkerboard = transparent):", ""]
+        for engine, path in sheets[name].items():
+            rel = os.path.relpath(path, doc.parent)
+            lines += [f"**{engine}**", "", f"![The {WORST} {name} {engine} cuts worst]({rel})", ""]
+    for note in report.get("notes", []):
+        lines.append(f"- {note}")
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -145,19 +172,33 @@ def replace_section(doc_text: str, section: str) -> str:
     return doc_text.rstrip("\n") + "\n\n" + section
 
 
-def run(pipeline: Pipeline, *, root: Path | None = None, doc: Path = DOC, report_path: Path = REPORT,
-        engines: Sequence[str] = ENGINES, limit: int | None = None, log: Log = print) -> dict:
-    """Judge *engines*, write the report JSON, the worst-case sheets and the model card's section."""
+def run(pipeline: Pipeline, *, root: Path | None = None, art_dir: Path = ART_DIR, doc: Path = DOC,
+        report_path: Path = REPORT, limit: int | None = None, log: Log = print) -> dict:
+    """Run both judges, write the report JSON, the worst-case sheets and the model card's section."""
     if limit is not None and limit < 1:
         raise ConfigError("--limit must be at least 1.")
-    items = realgt.load_items("eval", root)
-    if not items:
+    photos = realgt.load_items("eval", root)
+    if not photos:
         raise ConfigError(realgt.missing_message(root))
-    items = items[:limit] if limit else items
-    report, scores = judge(pipeline, items, engines, log)
-    sheets = {e: worst_sheet(items, scores[e], e, scores[REFERENCE], doc.parent / "images" / f"realgt-worst-{e}.png")
-              for e in engines}
-    report["sheets"] = {e: str(p) for e, p in sheets.items()}
+    sets = {"photos": photos, "illustrations": realgt.art_items(art_dir)}
+    report: dict = {"created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"), "judges": {},
+                    "notes": []}
+    if not sets["illustrations"]:
+        report["notes"].append(f"No held-out illustrations in {art_dir}: build them with "
+                               "`python -m trainer.data.heldout_art`; the animated style kept its route.")
+    sheets: dict[str, dict[str, Path]] = {}
+    prefix = {"photos": "realgt", "illustrations": "art"}
+    for name, items in sets.items():
+        if not items:
+            continue
+        items = items[:limit] if limit else items
+        block, scores = judge(items, cutters(pipeline, JUDGES[name]), log)
+        report["judges"][name] = block
+        sheets[name] = {e: worst_sheet(items, scores[e], e, scores[REFERENCE],
+                                       doc.parent / "images" / f"{prefix[name]}-worst-{e}.png") for e in scores}
+    report["machine"] = {"cpu": cpu_name(), "cores": os.cpu_count(),
+                         "load_avg_1min_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
+    report["sheets"] = {j: {e: str(p) for e, p in s.items()} for j, s in sheets.items()}
     report_path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(report_path, json.dumps(report, indent=1).encode())
     text = doc.read_text(encoding="utf-8") if doc.is_file() else "# Model card\n"

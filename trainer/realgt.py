@@ -77,6 +77,28 @@ def load_items(split: str = "eval", root: Path | None = None) -> list[RealItem]:
             for r in rows]
 
 
+def art_items(folder: Path) -> list[RealItem]:
+    """Held-out illustration composites (``trainer.data.heldout_art``) as judge items; empty when absent.
+
+    Their category is the kind of background the subject was pasted on (photo, drawn, plain).
+    """
+    manifest = Path(folder) / "manifest.csv"
+    if not manifest.is_file():
+        return []
+    with open(manifest, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [RealItem(stem=r["name"], source=r["source"],
+                     category=_background_kind(r.get("background", "")),
+                     image=Path(folder) / "images" / f"{r['name']}.png", mask=Path(folder) / "masks" / f"{r['name']}.png")
+            for r in rows]
+
+
+def _background_kind(background: str) -> str:
+    if background.startswith("realgt"):
+        return "on photo"
+    return "on plain" if background in ("synthetic", "") else "on drawing"
+
+
 def missing_message(root: Path | None = None) -> str:
     root = Path(root) if root is not None else realgt_dir()
     return (f"The real-photo judge is skipped: {root} has no manifest.csv "

@@ -34,6 +34,8 @@ SALIENT = ("u2netp", "u2net")  # fastest first: a tie goes to it
 JUDGES = {"photos": "normal", "illustrations": "animated"}
 #: A source or category may trail the reference by at most this much (the issue's bar).
 GROUP_TOLERANCE = 0.03
+#: auto's p50 time as a share of U²-Net's, classifier included (the issue's bar).
+TIME_TARGET = 0.2
 WORST = 6
 DOC = ROOT_DIR / "docs" / "model-card.md"
 REPORT = ROOT_DIR / ".cache" / "realgt" / "report.json"
@@ -102,6 +104,21 @@ def _f(v) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
+def targets(block: dict, engine: str = "auto") -> list[dict]:
+    """The issue's bars for *engine* on one judge: quality overall, per group, and time."""
+    mine, ref = block["engines"][engine], block["engines"][REFERENCE]
+    worst = (realgt.worst_groups(mine, ref) or [("none", 0.0)])[0]
+    ratio = block["time_vs_reference"][engine]
+    return [
+        {"target": f"{engine} mIoU ≥ {REFERENCE}'s", "measured": f"{mine['miou']:.3f} vs {ref['miou']:.3f}",
+         "pass": mine["miou"] >= ref["miou"]},
+        {"target": f"no source or category more than {GROUP_TOLERANCE} below {REFERENCE}",
+         "measured": f"worst: {worst[0]} {worst[1]:+.3f}", "pass": worst[1] >= -GROUP_TOLERANCE},
+        {"target": f"{engine} p50 ≤ {TIME_TARGET}× {REFERENCE}'s time", "measured": f"{ratio}×",
+         "pass": ratio is not None and ratio <= TIME_TARGET},
+    ]
+
+
 def _table(block: dict) -> list[str]:
     eng, ref = block["engines"], block["engines"][REFERENCE]
     lines = ["| engine | mIoU | " + " | ".join(ref["per_source"]) + " | " + " | ".join(ref["per_category"])
@@ -141,6 +158,11 @@ def render_section(report: dict, sheets: dict[str, dict[str, Path]], doc: Path) 
              f"cut-out per image, against {REFERENCE} in the same run on {m['cpu']} ({m['cores']} cores, load "
              f"{m['load_avg_1min_at_end']} at the end). Written by `stickerstudio-train eval --real` on "
              f"{report['created']}.", ""]
+    lines += ["| target | judge | measured | met |", "|---|---|---|---|"]
+    for name, block in report["judges"].items():
+        for row in targets(block):
+            lines.append(f"| {row['target']} | {name} | {row['measured']} | {'yes' if row['pass'] else '**no**'} |")
+    lines.append("")
     for name, block in report["judges"].items():
         lines += [f"### {name.capitalize()} ({JUDGES[name]} style)", "",
                   INTRO[name].format(n=block["n"], ceiling=realgt.HUMAN_AGREEMENT), ""]
@@ -165,10 +187,16 @@ def keep_section(old: str, new: str) -> str:
 
 
 def replace_section(doc_text: str, section: str) -> str:
-    """*doc_text* with its real-judge section replaced by *section* (appended when it has none)."""
+    """*doc_text* with its real-judge section replaced by *section*.
+
+    A card without one gets it before its first ``## `` heading: real images come first.
+    """
     pattern = re.compile(re.escape(BEGIN) + r".*?" + re.escape(END) + r"\n?", re.S)
     if pattern.search(doc_text):
         return pattern.sub(lambda _: section, doc_text, count=1)
+    first = re.search(r"^## ", doc_text, re.M)
+    if first:
+        return doc_text[:first.start()] + section + "\n" + doc_text[first.start():]
     return doc_text.rstrip("\n") + "\n\n" + section
 
 

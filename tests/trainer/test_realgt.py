@@ -84,6 +84,8 @@ def test_the_section_is_replaced_and_kept(tmp_path):
     # The student harness rewrites the whole card: the real-judge section survives it.
     assert realcard.keep_section(once, "# Card, rewritten\n").endswith(section)
     assert realcard.keep_section("# no section\n", "# fresh\n") == "# fresh\n"
+    placed = realcard.replace_section("# Card\n\nintro\n\n## Targets\n\nrows\n", section)
+    assert placed.index(realcard.BEGIN) < placed.index("## Targets")  # real images first
 
 
 @needs_realgt

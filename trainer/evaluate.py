@@ -11,7 +11,6 @@ from stickerstudio_desktop.engine.pipeline import cut_out
 
 from .dataset import EvalItem
 
-
 #: A pixel is part of a cut-out where its alpha is at least half.
 SOLID = 128
 

@@ -28,6 +28,7 @@ from ..imaging.load import DEFAULT_MAX_PIXELS
 from ..metrics import METRICS
 from .classifier import StyleClassifier
 from .manifest import Manifest, load_manifest
+from .names import ENGINES
 from .refine import refine
 from .registry import ModelRegistry
 from .salient import SalientSegmenter, instances_from_saliency
@@ -36,7 +37,6 @@ from .subjects import Selection, choose, union_mask
 from .types import Instance, StyleResult, Timings
 from .yolo_seg import YoloSegmenter
 
-ENGINES = ("auto", "yolo", "u2net", "u2netp")
 #: Salient model used by "auto" until a YOLO student exists, and as fallback.
 SALIENT_DEFAULT = "u2netp"
 #: ``auto`` hands an image to a style's student only when the classifier is at least this sure;

@@ -12,7 +12,6 @@ number, so a slow old image can never overwrite a newer one.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,41 +21,24 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QObject, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 
-from ..errors import ExportError, GenerationError, StickerStudioError
+from ..errors import ExportError, StickerStudioError
 from ..files import atomic_write_bytes, unique_path
+from ..jobs import export as export_jobs
+from ..jobs.batch import Outcome
+from ..jobs.context import AppContext
+from ..jobs.engines import ENGINE_CHOICES, engine_choice
+from ..jobs.generate import GenerateOptions, generate_image
+from ..jobs.inputs import expand_inputs, source_meta
+from ..jobs.make import MadeItem, MakeOptions, analyse_source, make_batch
+from ..jobs.reopen import plan_reopen
 from ..sticker.compose import StickerStyle
 from .outlines import SubjectOutline, subject_outlines
 from .workers import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: Engine choices in the window → engine names the pipeline knows.
-ENGINE_CHOICES = ("auto", "fast", "quality")
-ENGINE_LABELS = {"auto": "Auto", "fast": "Fast", "quality": "High quality"}
-#: Longest side of the PNG that Copy puts on the clipboard.
-SHARE_SIDE = 512
 #: Task kinds that make the window "busy" (progress bar, cancel button).
 LONG_KINDS = ("analyse", "batch", "download", "generate")
-
-
-def engine_choice(engine: str) -> str:
-    """Settings.engine → the combo box choice."""
-    return {"u2net": "quality", "u2netp": "fast", "yolo": "fast"}.get(engine, "auto")
-
-
-def engine_setting(choice: str) -> str:
-    """Combo box choice → the value remembered in Settings.engine."""
-    return {"quality": "u2net", "fast": "u2netp"}.get(choice, "auto")
-
-
-def resolve_engine(choice: str, pipeline) -> str:
-    """Fast means YOLO when a student model exists for both styles, else U²-Netp."""
-    if choice == "quality":
-        return "u2net"
-    if choice == "fast":
-        reg = pipeline.registry
-        return "yolo" if reg.available("yolo_normal") and reg.available("yolo_animated") else "u2netp"
-    return "auto"
 
 
 def to_qimage(image: Image.Image) -> QImage:
@@ -115,14 +97,11 @@ class EditorController(QObject):
     selectionChanged = Signal(object)
     idle = Signal()
 
-    def __init__(self, app, settings, parent: QObject | None = None) -> None:
+    def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app = app
-        self.settings = settings
+        self.settings = settings = app.settings
         self.runner = TaskRunner(parent=self)
-        self._maker = None
-        self._library = None
-        self._maker_lock = threading.RLock()  # maker() builds the library too
         # editor state (GUI thread only)
         self.style = StickerStyle.from_settings(settings)
         self.engine = engine_choice(settings.engine)
@@ -146,24 +125,9 @@ class EditorController(QObject):
         self.analyse_runs = 0
         self.compose_runs = 0
 
-    # -- lazily built engine pieces (worker threads) --------------------------------
-    def maker(self):
-        """The StickerMaker; built on first use (first caller pays for onnxruntime)."""
-        with self._maker_lock:
-            if self._maker is None:
-                from ..maker import StickerMaker
-
-                self._maker = StickerMaker(self.app.pipeline, self.library)
-            return self._maker
-
     @property
     def library(self):
-        with self._maker_lock:  # first use may be on a worker or the GUI thread
-            if self._library is None:
-                from ..library import Library
-
-                self._library = Library(self.app.paths.library)
-            return self._library
+        return self.app.library
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -207,12 +171,10 @@ class EditorController(QObject):
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
         path = Path(path)
-        self.load(path, path.name, {"source_name": path.name, "source_path": str(path.resolve())})
+        self.load(path, path.name, source_meta(path))
 
     def open_paths(self, paths: list[Path]) -> None:
         """One file opens in the editor; several (or a folder) become a batch."""
-        from ..cli import expand_inputs
-
         items = expand_inputs(str(p) for p in paths)
         if not items:
             self._error("There are no images in what was dropped.")
@@ -225,7 +187,7 @@ class EditorController(QObject):
         self.load(bytes(data), label, meta or {"source_name": label})
 
     def open_url(self, url: str) -> None:
-        from .download import check_url, download_image, url_name
+        from ..jobs.download import check_url, download_image, url_name
 
         try:
             url = check_url(url)
@@ -259,18 +221,15 @@ class EditorController(QObject):
         self.stepChanged.emit("analyse")
 
         def work(task: Task):
-            maker = self.maker()
-            analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline),
-                                              name=label if isinstance(source, bytes) else None)
+            analysis = analyse_source(self.app, source, engine, label)
             task.check_cancel()
-            photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
-                              subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
+            photo = photo_view(analysis)
             task.report(-1, "Composing…")
             try:
                 sticker, error = self._compose_now(analysis, style, selection), None
             except StickerStudioError as exc:
                 sticker, error = None, str(exc)
-            return gen, photo, sticker, style, error, maker.pipeline.model_versions()
+            return gen, photo, sticker, style, error, self.app.pipeline.model_versions()
 
         def done(result) -> None:
             rgen, photo, sticker, used_style, error, versions = result
@@ -303,9 +262,7 @@ class EditorController(QObject):
     # -- composing -------------------------------------------------------------------------
     def _compose_now(self, analysis, style: StickerStyle, selection) -> StickerView:
         """Worker side: compose and convert for display."""
-        made = self.maker().compose(analysis, style, selection)
-        return StickerView(image=to_qimage(made.image), pil=made.image, made=made,
-                           indices=list(made.cutout.indices))
+        return sticker_view(self.app.maker.compose(analysis, style, selection))
 
     def _show_sticker(self, sticker: StickerView | None) -> None:
         if sticker is not None:
@@ -404,9 +361,8 @@ class EditorController(QObject):
 
         def work(task: Task):
             t0 = time.perf_counter()
-            entry = self.maker().save(sticker.made, preset, meta)
-            written = _write_export(sticker.made.encoded, target) if target else None
-            return entry, written, (time.perf_counter() - t0) * 1000
+            saved = export_jobs.save_sticker(self.app, sticker.made, preset, meta, target)
+            return saved.entry, saved.written, (time.perf_counter() - t0) * 1000
 
         def done(result) -> None:
             entry, written, ms = result
@@ -425,9 +381,7 @@ class EditorController(QObject):
                      on_done: Callable[[Path], None] | None = None) -> None:
         """Encode *image* for *preset* and write it to *target* (no library entry)."""
         def work(task: Task):
-            from ..sticker.presets import encode_sticker
-
-            return _write_export(encode_sticker(image, preset), target)
+            return export_jobs.export_image(image, preset, target)
 
         def done(written) -> None:
             note = f" {written.note}" if written.note else ""
@@ -439,10 +393,8 @@ class EditorController(QObject):
 
     def export_entry(self, entry, preset: str, target: Path) -> None:
         """Re-export a library sticker from its full-size master."""
-        def work(task: Task):
-            return _read_library_image(entry)
-
-        self._submit(work, "export", lambda image: self.export_image(image, preset, target))
+        self._submit(lambda task: export_jobs.read_library_image(entry), "export",
+                     lambda image: self.export_image(image, preset, target))
 
     def copy(self, image: Image.Image | None = None) -> None:
         """Put the sticker on the clipboard as PNG with transparency."""
@@ -450,10 +402,11 @@ class EditorController(QObject):
         if image is None:
             self._error("There is no sticker to copy yet; drop a photo first.")
             return
-        self._submit(lambda task: share_png(image), "copy", self._set_clipboard)
+        self._submit(lambda task: export_jobs.share_png(image), "copy", self._set_clipboard)
 
     def copy_entry(self, entry) -> None:
-        self._submit(lambda task: share_png(_read_library_image(entry)), "copy", self._set_clipboard)
+        self._submit(lambda task: export_jobs.share_png(export_jobs.read_library_image(entry)), "copy",
+                     self._set_clipboard)
 
     def _set_clipboard(self, png: bytes) -> None:
         mime = QMimeData()
@@ -490,26 +443,16 @@ class EditorController(QObject):
         style, engine, preset = self.style, self.engine, self.preset
         self.stepChanged.emit("analyse")
 
+        options = MakeOptions(style=style, engine=engine, preset=preset)
+
         def work(task: Task):
-            maker = self.maker()
-            eng = resolve_engine(engine, maker.pipeline)
-            failures = []
-            for i, path in enumerate(paths):
-                task.check_cancel()
-                task.report(i / n, f"Sticker {i + 1} of {n}: {path.name}")
-                try:
-                    analysis = maker.pipeline.analyse(path, eng)
-                    made = maker.compose(analysis, style, "auto")
-                    maker.save(made, preset, {"source_name": path.name, "source_path": str(path.resolve())})
-                    photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
-                                      subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
-                    sticker = StickerView(to_qimage(made.image), made.image, made, indices=made.cutout.indices)
-                    task.emit_partial(BatchItem(path, None, photo, sticker))
-                except StickerStudioError as exc:
-                    failures.append(f"{path.name}: {exc}")
-                    task.emit_partial(BatchItem(path, str(exc)))
-            task.report(1.0, "Batch finished")
-            return failures
+            def shown(outcome: Outcome[MadeItem]) -> None:  # views are built here, on the worker
+                made = outcome.result.made if outcome.result else None
+                task.emit_partial(BatchItem(outcome.item, outcome.error, photo_view(made.analysis) if made else None,
+                                            sticker_view(made) if made else None))
+
+            report = make_batch(self.app, paths, options, task, on_item=shown)
+            return [f"{path.name}: {error}" for path, error in report.failures]
 
         def partial(item: BatchItem) -> None:
             if gen != self._generation or item.sticker is None:
@@ -517,7 +460,7 @@ class EditorController(QObject):
             self.analyse_runs += 1
             self.photo = item.photo
             self.source, self.source_label = item.path, item.path.name
-            self.source_meta = {"source_name": item.path.name, "source_path": str(item.path.resolve())}
+            self.source_meta = source_meta(item.path)
             self.selection = "auto"
             self.photoChanged.emit(item.photo)
             self._show_sticker(item.sticker)
@@ -544,22 +487,10 @@ class EditorController(QObject):
     def generate(self, prompt: str) -> None:
         """Text → image with the configured providers, then into the editor."""
         self._cancel_long()
-        settings = self.settings
+        options = GenerateOptions(prompt, setup_hint="Open Settings (Ctrl+,) to add one.")
 
         def work(task: Task):
-            try:
-                from ..genai import chain
-            except ImportError as exc:
-                raise GenerationError("Text-to-image is not available: the genai component could not "
-                                      f"be loaded ({exc}).") from None
-            missing = chain.describe_missing_configuration(settings)
-            if missing:
-                raise GenerationError(f"{missing} Open Settings (Ctrl+,) to add one.")
-            result = chain.generate(prompt, settings, cancel=task.cancel_event,
-                                    progress=lambda label: task.report(-1, f"Asking {label}…"))
-            self.library.add(kind="generated", data=result.data, fmt=result.suffix.lstrip("."),
-                             width=result.width, height=result.height, title=prompt, meta=result.metadata())
-            return result
+            return generate_image(self.app, options, task).image
 
         def done(result) -> None:
             self.message.emit("info", f"Generated by {result.provider}.")
@@ -590,27 +521,13 @@ class EditorController(QObject):
     # -- library ------------------------------------------------------------------------------
     def reopen(self, entry) -> None:
         """Back into the editor: from its photo when that still exists, else as a finished image."""
-        meta = entry.meta or {}
-        try:
-            style = StickerStyle(caption=meta.get("caption", entry.title or ""),
-                                 font=meta.get("font", self.style.font),
-                                 text_color=meta.get("text_color", self.style.text_color),
-                                 stroke_color=meta.get("stroke_color", self.style.stroke_color),
-                                 position=meta.get("position", self.style.position),
-                                 outline_px=int(meta.get("outline_px", self.style.outline_px)),
-                                 shadow=bool(meta.get("shadow", self.style.shadow))).validate()
-        except (StickerStudioError, TypeError, ValueError):
-            style = self.style
-        self.style = style
-        if meta.get("preset"):
-            self.preset = meta["preset"]
-        self.styleRestored.emit(style)
-        source = meta.get("source_path")
-        if source and Path(source).is_file():
-            subjects = meta.get("subjects")
-            self.load(Path(source), Path(source).name,
-                      {"source_name": Path(source).name, "source_path": source},
-                      selection=subjects if isinstance(subjects, list) and subjects else "auto")
+        plan = plan_reopen(entry, self.style)
+        self.style = plan.style
+        if plan.preset:
+            self.preset = plan.preset
+        self.styleRestored.emit(plan.style)
+        if plan.source is not None:
+            self.load(plan.source, plan.source.name, plan.meta, selection=plan.selection)
             return
         self._generation += 1
         gen = self._generation
@@ -626,7 +543,7 @@ class EditorController(QObject):
             self.timingsChanged.emit({})
             self._show_sticker(StickerView(to_qimage(image), image, None, entry))
 
-        self._submit(lambda task: _read_library_image(entry), "analyse", done, busy="Opening…")
+        self._submit(lambda task: export_jobs.read_library_image(entry), "analyse", done, busy="Opening…")
 
     def delete_entry(self, entry) -> None:
         self.library.delete(entry.id)
@@ -640,21 +557,21 @@ class EditorController(QObject):
     def warm_up(self, preload: bool = True) -> None:
         """Build the pipeline (and load the default model) in the background after start-up."""
         def work(task: Task):
-            maker = self.maker()
+            pipeline = self.app.pipeline
             if preload:
                 from ..engine.pipeline import SALIENT_DEFAULT
 
                 try:
-                    maker.pipeline.salient(SALIENT_DEFAULT)
+                    pipeline.salient(SALIENT_DEFAULT)
                 except StickerStudioError as exc:
                     log.info("preloading %s skipped: %s", SALIENT_DEFAULT, exc)
-            return maker.pipeline.model_versions()
+            return pipeline.model_versions()
 
         self.runner.submit(work, kind="warmup", on_done=self.modelsChanged.emit,
                            on_failed=lambda text: self.message.emit("error", text))
 
     def refresh_models(self) -> None:
-        self.runner.submit(lambda task: self.maker().pipeline.model_versions(), kind="models",
+        self.runner.submit(lambda task: self.app.pipeline.model_versions(), kind="models",
                            on_done=self.modelsChanged.emit)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
@@ -674,45 +591,12 @@ class EditorController(QObject):
             clipboard.setImage(QImage(mime.imageData()))
 
 
-@dataclass(frozen=True)
-class Written:
-    path: Path
-    note: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.path.name
+def photo_view(analysis) -> PhotoView:
+    """The Subjects view's data for an analysis (worker side: QImage conversion and outlines)."""
+    return PhotoView(analysis, rgb_to_qimage(analysis.rgb),
+                     subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
 
 
-def _write_export(encoded, target: Path) -> Written:
-    """Write encoded bytes, fixing the suffix when the preset chose another format."""
-    target = Path(target)
-    note = ""
-    if target.suffix.lower() != encoded.extension:
-        fixed = target.with_suffix(encoded.extension)
-        if target.suffix:
-            note = f"saved as {fixed.name} because the preset writes {encoded.format}"
-        target = fixed
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; choose a file name.")
-    try:
-        atomic_write_bytes(target, encoded.data)
-    except OSError as exc:
-        raise ExportError(f"Could not write {target}: {exc.strerror or exc}.") from None
-    return Written(target, note)
-
-
-def _read_library_image(entry) -> Image.Image:
-    from ..imaging import load_image
-
-    path = entry.master if entry.master and entry.master.is_file() else entry.path
-    return load_image(path, name=path.name)
-
-
-def share_png(image: Image.Image) -> bytes:
-    """PNG for the clipboard and drag-out: at most SHARE_SIDE px, alpha kept."""
-    from ..sticker.presets import Preset, encode_sticker
-
-    share = Preset("share", "Clipboard PNG", "max", SHARE_SIDE, ("PNG",), None)
-    return encode_sticker(image, share).data
-
+def sticker_view(made) -> StickerView:
+    """The Sticker view's data for a composed sticker (worker side)."""
+    return StickerView(image=to_qimage(made.image), pil=made.image, made=made, indices=list(made.cutout.indices))

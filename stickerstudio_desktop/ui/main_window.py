@@ -12,15 +12,33 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDrag, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea,
-                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
-from ..errors import StickerStudioError
+from ..errors import ConfigError, StickerStudioError
+from ..imaging.suffixes import IMAGE_SUFFIXES
+from ..jobs.context import AppContext
+from ..jobs.engines import engine_setting
+from ..sticker.compose import STYLE_DEFAULT_FIELDS
 from ..sticker.presets import get_preset
 from . import theme
-from .controller import EditorController, engine_setting
+from .controller import EditorController
 from .controls import StickerControls
 from .drop_zone import DropZone, mime_for_file, payload_from_mime
 from .gallery import GalleryView
@@ -34,21 +52,26 @@ from .tray import TrayController
 
 log = logging.getLogger(__name__)
 
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
-STYLE_FIELDS = ("font", "text_color", "stroke_color", "position", "outline_px", "shadow")
+IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
+#: Settings the settings dialog edits.
+DIALOG_FIELDS = ("preset", "font", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
 
 
 class MainWindow(QMainWindow):
     shown = Signal()  # first time the window is on screen (start-up benchmark)
 
-    def __init__(self, app, *, services: bool = True, warm_up: bool = True,
+    def __init__(self, app: AppContext, *, services: bool = True, warm_up: bool = True,
                  training_factory=None) -> None:
         super().__init__()
         self.app = app
         self.paths = app.paths
         self.prefs = Preferences(open_qsettings(app.paths))
-        self.settings = self.prefs.apply_to(app.settings)
-        self.controller = EditorController(app, self.settings, self)
+        legacy = self.prefs.legacy_settings()
+        if legacy:  # choices an older version kept in QSettings move into settings.json once
+            app.store.adopt(legacy)
+            self.prefs.forget_legacy()
+        self.settings = app.settings
+        self.controller = EditorController(app, self)
         self.training = TrainingAdapter(app.paths, self.settings, factory=training_factory, parent=self)
         self.metrics = MetricsService(self.settings.metrics_port)
         self._services = services
@@ -479,15 +502,13 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, new) -> None:
         old = self.settings
-        changed = [n for n in ("preset", "font", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
-                   if getattr(old, n) != getattr(new, n)]
-        for n in changed:
-            setattr(old, n, getattr(new, n))
-        self.prefs.remember(old, changed)
+        changed = [n for n in DIALOG_FIELDS if getattr(old, n) != getattr(new, n)]
+        if not self._remember({n: getattr(new, n) for n in changed}):
+            return
         if "metrics_port" in changed and self._services:
             self.start_services_metrics_only()
-        if ("nightly_time" in changed or "nightly_enabled" in changed) and self.training.available:
-            self.training.restart(self.controller.runner)
+        if "nightly_time" in changed or "nightly_enabled" in changed:
+            self.training.changed.emit()  # the scheduler follows the settings itself; the tray redraws
         notes = []
         if "cpu_threads" in changed:
             notes.append("the CPU thread count applies after a restart")
@@ -598,22 +619,28 @@ class MainWindow(QMainWindow):
             self.models_label.setText("Models: " + ", ".join(sorted(versions.values())))
             self.models_label.setToolTip("\n".join(f"{k}: {v}" for k, v in sorted(versions.items())))
 
+    def _remember(self, changes: dict) -> bool:
+        """Write changed settings to settings.json (shared with the CLI and the scheduler)."""
+        if not changes:
+            return True
+        try:
+            self.app.store.update(changes)
+        except (ConfigError, OSError) as exc:
+            self.show_message("error", f"The settings could not be saved: {exc}")
+            return False
+        return True
+
     def _on_style_changed(self, style) -> None:
         self.controller.set_style(style)
-        changed = [n for n in STYLE_FIELDS if getattr(self.settings, n) != getattr(style, n)]
-        if changed:
-            for n in changed:
-                setattr(self.settings, n, getattr(style, n))
-            self.prefs.remember(self.settings, changed)
+        self._remember({n: getattr(style, n) for n in STYLE_DEFAULT_FIELDS
+                        if getattr(self.settings, n) != getattr(style, n)})
 
     def _on_engine_changed(self, choice: str) -> None:
-        self.settings.engine = engine_setting(choice)
-        self.prefs.remember(self.settings, ["engine"])
+        self._remember({"engine": engine_setting(choice)})
         self.controller.set_engine(choice)
 
     def _on_preset_changed(self, name: str) -> None:
-        self.settings.preset = name
-        self.prefs.remember(self.settings, ["preset"])
+        self._remember({"preset": name})
         self.controller.set_preset(name)
 
     def _on_style_restored(self, style) -> None:

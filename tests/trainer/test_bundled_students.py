@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import ROOT
 
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT
@@ -18,8 +19,6 @@ from trainer.evaluate import iou, predicted_mask
 from trainer.routing import model_name
 from trainer.students.data import STYLES, StudentData
 from trainer.students.publish import TOLERANCE
-
-from test_loop_support import ROOT
 
 SAMPLE = ROOT / "tests" / "data" / "student_eval"
 MANIFEST = load_manifest()

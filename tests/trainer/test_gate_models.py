@@ -13,6 +13,7 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PHOTOS, make_untrained_onnx
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.errors import ModelError
@@ -22,8 +23,6 @@ from trainer.models import segmenter, trainer_pipeline
 from trainer.modelstore import ModelStore
 from trainer.state import TrainerState
 from trainer.teacher import TeacherError, choose_teacher
-
-from test_loop_support import PHOTOS, make_untrained_onnx
 
 pytestmark = pytest.mark.slow
 

@@ -15,15 +15,14 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import ROOT, make_untrained_onnx
 
 from stickerstudio_desktop.config.paths import app_paths
+from stickerstudio_desktop.errors import ConfigError
 from trainer.cli import EXIT_FAILED, EXIT_OK, main
 from trainer.data.emoji import render
-from stickerstudio_desktop.errors import ConfigError
 from trainer.students.data import style_dir
 from trainer.students.evaluate import boundary_f_score, checkpoint_state, export_checkpoint, harness_pipeline
-
-from test_loop_support import ROOT, make_untrained_onnx
 
 
 def _gradient(h: int, w: int, a, b) -> np.ndarray:

@@ -17,7 +17,6 @@ from typing import Any, Mapping
 
 from ..engine.names import ENGINES
 from ..errors import ConfigError
-from ..files import atomic_write_bytes
 
 POSITIONS = ("top", "bottom")
 PROVIDERS = ("stability", "modelslab", "local")
@@ -169,8 +168,3 @@ def load_settings(settings_file: Path | None = None,
         merge(s, read_json_object(settings_file))
     merge(s, env_values(environ))
     return s.validate()
-
-
-def save_settings(settings: Settings, settings_file: Path) -> None:
-    settings.validate()
-    atomic_write_bytes(settings_file, json.dumps(settings.to_dict(), indent=2).encode())

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
+from ..files import atomic_write_bytes, unique_path
 from ..sticker.presets import ExportResult, Preset, encode_sticker, get_preset, write_encoded
 
 if TYPE_CHECKING:
@@ -49,6 +50,20 @@ def read_library_image(entry: LibraryEntry) -> Image.Image:
 def export_entry(entry: LibraryEntry, preset: str, target: Path) -> ExportResult:
     """Re-export a library sticker for another preset from its master."""
     return export_image(read_library_image(entry), preset, target)
+
+
+def write_drag_file(ctx: AppContext, image: Image.Image, preset: str, title: str) -> Path:
+    """The sticker encoded for *preset* in the cache's drag folder (only the last one is kept)."""
+    from ..library import slugify
+
+    enc = encode_sticker(image, preset)
+    folder = ctx.paths.cache / "drag"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*"):
+        old.unlink(missing_ok=True)
+    path = unique_path(folder, slugify(title), enc.extension)
+    atomic_write_bytes(path, enc.data)
+    return path
 
 
 def share_png(image: Image.Image) -> bytes:

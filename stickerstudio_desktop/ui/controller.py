@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from PIL import Image
 from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtGui import QGuiApplication, QImage
 
 from ..errors import ExportError, StickerStudioError
-from ..files import atomic_write_bytes, unique_path
 from ..jobs import export as export_jobs
 from ..jobs.batch import Outcome
 from ..jobs.context import AppContext
@@ -32,53 +29,14 @@ from ..jobs.inputs import expand_inputs, source_meta
 from ..jobs.make import MadeItem, MakeOptions, analyse_source, make_batch
 from ..jobs.reopen import plan_reopen
 from ..sticker.compose import StickerStyle
-from .outlines import SubjectOutline, subject_outlines
+from .clipboard import put_png_on_clipboard, release_clipboard
+from .views import BatchItem, PhotoView, StickerView, photo_view, sticker_view, to_qimage
 from .workers import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
 #: Task kinds that make the window "busy" (progress bar, cancel button).
 LONG_KINDS = ("analyse", "batch", "download", "generate")
-
-
-def to_qimage(image: Image.Image) -> QImage:
-    """PIL RGBA → premultiplied QImage that owns its pixels (safe across threads)."""
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    q = QImage(rgba.tobytes(), rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888)
-    return q.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-
-
-def rgb_to_qimage(rgb) -> QImage:
-    h, w = rgb.shape[:2]
-    return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
-@dataclass
-class PhotoView:
-    """What the Subjects view shows: the working photo and outlines of what was found."""
-
-    analysis: Any
-    image: QImage
-    outlines: list[SubjectOutline]
-
-
-@dataclass
-class StickerView:
-    """What the Sticker view shows. ``made`` is None for a re-opened file without its photo."""
-
-    image: QImage
-    pil: Image.Image
-    made: Any = None
-    entry: Any = None
-    indices: list[int] = field(default_factory=list)
-
-
-@dataclass
-class BatchItem:
-    path: Path
-    error: str | None = None
-    photo: PhotoView | None = None
-    sticker: StickerView | None = None
 
 
 class EditorController(QObject):
@@ -402,37 +360,24 @@ class EditorController(QObject):
         if image is None:
             self._error("There is no sticker to copy yet; drop a photo first.")
             return
-        self._submit(lambda task: export_jobs.share_png(image), "copy", self._set_clipboard)
+        self._submit(lambda task: export_jobs.share_png(image), "copy", self._on_copied)
 
     def copy_entry(self, entry) -> None:
         self._submit(lambda task: export_jobs.share_png(export_jobs.read_library_image(entry)), "copy",
-                     self._set_clipboard)
+                     self._on_copied)
 
-    def _set_clipboard(self, png: bytes) -> None:
-        mime = QMimeData()
-        mime.setData("image/png", png)
-        mime.setImageData(QImage.fromData(png, "PNG"))
-        QGuiApplication.clipboard().setMimeData(mime)
-        self._clipboard_mime = mime
+    def _on_copied(self, png: bytes) -> None:
+        self._clipboard_mime = put_png_on_clipboard(png)
         self.copied.emit()
         self.message.emit("success", "Copied the sticker with its transparency; paste it into a chat.")
 
     def drag_file(self) -> Path:
         """Encode the sticker for the current preset into a temp file to drag out (GUI thread)."""
-        from ..library import slugify
-        from ..sticker.presets import encode_sticker
-
         image = self.current_image()
         if image is None:
             raise ExportError("There is no sticker to drag yet.")
-        enc = encode_sticker(image, self.preset)
-        folder = self.app.paths.cache / "drag"
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*"):  # only the last dragged file is kept
-            old.unlink(missing_ok=True)
-        path = unique_path(folder, slugify(self.style.caption or self.source_label or "sticker"), enc.extension)
-        atomic_write_bytes(path, enc.data)
-        return path
+        return export_jobs.write_drag_file(self.app, image, self.preset,
+                                           self.style.caption or self.source_label or "sticker")
 
     # -- batch, generation -----------------------------------------------------------------
     def run_batch(self, paths: list[Path]) -> None:
@@ -576,27 +521,5 @@ class EditorController(QObject):
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self.runner.shutdown(wait_ms)
-        self._release_clipboard()
-
-    def _release_clipboard(self) -> None:
-        """Hand our clipboard data over to a copy Qt owns.
-
-        The clipboard keeps the QMimeData we gave it until the process exits;
-        a Python-made one would then be destroyed after the interpreter has
-        shut down, which crashes. The image stays on the clipboard.
-        """
-        mime, self._clipboard_mime = self._clipboard_mime, None
-        clipboard = QGuiApplication.clipboard()
-        if mime is not None and clipboard.mimeData() is mime:
-            clipboard.setImage(QImage(mime.imageData()))
-
-
-def photo_view(analysis) -> PhotoView:
-    """The Subjects view's data for an analysis (worker side: QImage conversion and outlines)."""
-    return PhotoView(analysis, rgb_to_qimage(analysis.rgb),
-                     subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
-
-
-def sticker_view(made) -> StickerView:
-    """The Sticker view's data for a composed sticker (worker side)."""
-    return StickerView(image=to_qimage(made.image), pil=made.image, made=made, indices=list(made.cutout.indices))
+        release_clipboard(self._clipboard_mime)
+        self._clipboard_mime = None

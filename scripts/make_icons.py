@@ -116,7 +116,8 @@ def svg() -> str:
     x, y, x2, y2 = BG_BOX
     # the PNG's arc is 34 px wide inside a 120×85 box; an SVG stroke is centred
     smile_x, smile_y = 103 * math.cos(math.radians(20)), 45 + 68 * math.sin(math.radians(20))
-    return f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CANVAS} {CANVAS}" width="{CANVAS}" height="{CANVAS}">
+    return f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CANVAS} {CANVAS}" \
+width="{CANVAS}" height="{CANVAS}">
   <defs>
     <linearGradient id="bg" x1="0" y1="0" x2="1" y2="1">
       <stop offset="0" stop-color="rgb{TOP_LEFT}"/>

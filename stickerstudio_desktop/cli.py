@@ -8,25 +8,23 @@ unless ``--debug``.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from . import __version__
-from .config.paths import HOME_ENV, app_paths
-from .config.settings import ENGINES, Settings, load_settings
-from .errors import ConfigError, StickerStudioError
+from .config.paths import HOME_ENV
+from .engine.names import ENGINES
+from .errors import ConfigError, StickerStudioError, UsageError
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
+if TYPE_CHECKING:
+    from .jobs.context import AppContext
+
+__all__ = ["App", "UsageError", "build_parser", "main"]
 
 log = logging.getLogger("stickerstudio")
-
-
-class UsageError(StickerStudioError):
-    """Bad command-line usage: exit code 2."""
 
 
 def _common(sub: bool) -> argparse.ArgumentParser:
@@ -89,66 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def expand_inputs(inputs: Iterable[str]) -> list[Path]:
-    """Files as given; folders expand to their image files, sorted."""
-    out: list[Path] = []
-    for raw in inputs:
-        p = Path(raw)
-        if p.is_dir():
-            out.extend(sorted(c for c in p.iterdir() if c.suffix.lower() in IMAGE_SUFFIXES and not c.name.startswith(".")))
-        else:
-            out.append(p)
-    return out
+def App(args: argparse.Namespace) -> AppContext:  # noqa: N802 - the old class name, kept for callers
+    """The AppContext for parsed arguments (benchmarks/bench_gui_startup.py still builds it this way)."""
+    from .jobs.context import AppContext
 
-
-def parse_selection(text: str):
-    text = text.strip().lower()
-    if text in ("auto", "all"):
-        return text
-    try:
-        return [int(t) for t in text.split(",") if t.strip()]
-    except ValueError:
-        raise UsageError(f"--subjects must be auto, all or numbers like 0,2, not {text!r}.") from None
-
-
-def printable(path: Path | str) -> str:
-    """A file name on one terminal line: control characters (newlines, escapes) become '?'."""
-    return "".join(c if c.isprintable() else "?" for c in str(path))
-
-
-def run_batch(items: Sequence[Path], work: Callable[[Path], None]) -> int:
-    """Run *work* on each item; one line per failure, a summary, exit 0 or 1."""
-    failed = 0
-    for item in items:
-        try:
-            work(item)
-        except StickerStudioError as exc:
-            failed += 1
-            print(f"error: {printable(item)}: {exc}", file=sys.stderr)
-    if len(items) > 1 or failed:
-        print(f"{len(items) - failed} of {len(items)} succeeded, {failed} failed.", file=sys.stderr)
-    return 1 if failed else 0
-
-
-class App:
-    """Lazily built pieces shared by the sub-commands."""
-
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.paths = app_paths(args.home)
-        self.settings: Settings = load_settings(self.paths.settings_file)
-        if args.threads is not None:
-            self.settings.cpu_threads = args.threads
-            self.settings.validate()
-        self._pipeline = None
-
-    @property
-    def pipeline(self):
-        if self._pipeline is None:
-            from .engine.pipeline import Pipeline
-            self._pipeline = Pipeline(paths=self.paths, threads=self.settings.cpu_threads,
-                                      max_pixels=int(self.settings.max_megapixels * 1_000_000))
-        return self._pipeline
+    return AppContext.create(args.home, args.threads)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -160,10 +103,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ[HOME_ENV] = str(Path(args.home).expanduser().resolve())
     command = args.command or ("selftest" if args.selftest else "gui")
     try:
-        app = App(args)
-        from . import commands
-        handler = getattr(commands, "cmd_" + command.replace("-", "_"))
-        return handler(app, args)
+        from .commands import COMMANDS
+
+        ctx = App(args)
+        if ctx.store.problem:
+            print(f"warning: {ctx.store.problem}", file=sys.stderr)
+        return COMMANDS[command](ctx, args)
     except UsageError as exc:
         print(f"usage error: {exc}", file=sys.stderr)
         return 2

@@ -1,127 +1,137 @@
-"""The CLI's sub-commands; each takes the shared App and parsed args, returns an exit code."""
+"""The CLI's sub-commands: arguments → job options, job results → printed lines and an exit code.
+
+Each takes the AppContext and the parsed arguments and returns an exit code;
+``COMMANDS`` maps a sub-command's name to its function.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
-from .cli import App, UsageError, expand_inputs, parse_selection, printable, run_batch
-from .errors import ModelError
-from .files import atomic_path, unique_path
+from .errors import ModelError, UsageError
+from .files import atomic_path
+from .jobs.batch import BatchReport, Outcome, for_each
+from .jobs.context import AppContext
+from .jobs.inputs import expand_inputs, parse_selection
+
+T = TypeVar("T")
 
 
-def _style(app: App, args: argparse.Namespace):
+def printable(path: Path | str) -> str:
+    """A file name on one terminal line: control characters (newlines, escapes) become '?'."""
+    return "".join(c if c.isprintable() else "?" for c in str(path))
+
+
+def printer(show: Callable[[T], None]) -> Callable[[Outcome[T]], None]:
+    """Per item: *show* prints a success on stdout, a failure is one line on stderr."""
+    def on_outcome(outcome: Outcome[T]) -> None:
+        if outcome.error is None:
+            show(outcome.result)  # type: ignore[arg-type]
+        else:
+            print(f"error: {printable(outcome.item)}: {outcome.error}", file=sys.stderr)
+    return on_outcome
+
+
+def finish(report: BatchReport) -> int:
+    """The summary line (for several items or any failure) and the exit code: 0 all went well, 1 not."""
+    failed = len(report.failures)
+    if report.total > 1 or failed:
+        print(f"{report.succeeded} of {report.total} succeeded, {failed} failed.", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def run_each(items: list[Path], work: Callable[[Path], T], show: Callable[[T], None]) -> int:
+    """*work* on each item through the batch job, printing as it goes; the exit code."""
+    return finish(for_each(items, work, on_outcome=printer(show)))
+
+
+def _style(ctx: AppContext, args: argparse.Namespace):
+    """The saved defaults with the flags given on top."""
     from .sticker.compose import StickerStyle
     from .sticker.fonts import resolve_font
 
-    s = app.settings
-    style = StickerStyle(
-        caption=args.caption or "",
-        font=resolve_font(args.font or s.font).name,
-        text_color=args.color or s.text_color,
-        stroke_color=args.stroke or s.stroke_color,
-        position=args.position or s.position,
-        outline_px=s.outline_px if args.outline is None else args.outline,
-        shadow=s.shadow if args.shadow is None else True,
-    )
+    s = ctx.settings
+    flags = {"text_color": args.color, "stroke_color": args.stroke, "position": args.position,
+             "outline_px": args.outline, "shadow": True if args.shadow else None}
+    style = replace(StickerStyle.from_settings(s, args.caption or ""), font=resolve_font(args.font or s.font).name,
+                    **{k: v for k, v in flags.items() if v is not None})
     return style.validate()
 
 
-def _target(output: str | None, item: Path, ext: str, many: bool) -> Path | None:
-    """Where -o puts this item's sticker: inside a folder (unique name) or the file given."""
-    if not output:
-        return None
-    out = Path(output)
-    if many or out.is_dir() or output.endswith(("/", "\\")):
-        out.mkdir(parents=True, exist_ok=True)
-        return unique_path(out, item.stem, ext)
-    return out
+def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
+    from .jobs.make import MadeItem, MakeOptions, make_batch
+    from .sticker.presets import get_preset
 
-
-def cmd_make(app: App, args: argparse.Namespace) -> int:
-    from .library import Library
-    from .maker import StickerMaker
-    from .sticker.presets import get_preset, write_encoded
-
-    preset = get_preset(args.preset or app.settings.preset)
-    engine = args.engine or app.settings.engine
-    selection = parse_selection(args.subjects)
-    style = _style(app, args)
+    options = MakeOptions(style=_style(ctx, args), engine=args.engine or ctx.settings.engine,
+                          selection=parse_selection(args.subjects),
+                          preset=get_preset(args.preset or ctx.settings.preset).name,
+                          save=not args.no_library, output=args.output, overwrite=args.force)
     items = expand_inputs(args.inputs)
     if args.prompt:
-        items.append(_generate(app, args))
+        items.append(_generate(ctx, args))
     elif not items:
         raise UsageError("give at least one image (or a folder, or --prompt TEXT).")
-    library = None if args.no_library else Library(app.paths.library)
-    maker = StickerMaker(app.pipeline, library)
-    many = len(items) > 1
 
-    def work(item: Path) -> None:
-        made = maker.make(item, style, engine=engine, selection=selection)
-        enc = maker.encode(made, preset.name)
-        saved = maker.save(made, preset.name, {"source_name": item.name}) if library else None
-        target = _target(args.output, item, enc.extension, many)
-        if target:
-            target = write_encoded(enc, preset, target, overwrite=args.force).path
-        where = target or (saved.path if saved else "(not saved)")
+    def show(item: MadeItem) -> None:
+        made, enc = item.made, item.encoded
+        where = (item.written.path if item.written else None) or (item.entry.path if item.entry else "(not saved)")
         note = f" [{made.analysis.note}]" if made.analysis.note else ""
         times = " ".join(f"{k}={v:.0f}ms" for k, v in made.timings.stages.items())
         print(f"{printable(where)}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
               f"engine={made.analysis.engine}{note}  {times}")
 
-    return run_batch(items, work)
+    return finish(make_batch(ctx, items, options, on_item=printer(show)))
 
 
-def _generate(app: App, args: argparse.Namespace) -> Path:
+def _generate(ctx: AppContext, args: argparse.Namespace) -> Path:
     """Text → image via the provider chain; the image is kept in the library."""
-    from .genai import generate
-    from .library import Library
+    from .jobs.control import ConsoleControl
+    from .jobs.generate import GenerateOptions, generate_image
 
-    result = generate(args.prompt, app.settings, provider=args.provider, seed=args.seed,
-                      progress=lambda name: print(f"asking {name}…", file=sys.stderr))
-    entry = Library(app.paths.library).add(
-        kind="generated", data=result.data, fmt=result.suffix.lstrip("."), width=result.width,
-        height=result.height, title=args.prompt, meta=result.metadata())
-    print(f"generated by {result.provider} (seed {result.seed}): {entry.path}", file=sys.stderr)
-    return entry.path
+    done = generate_image(ctx, GenerateOptions(args.prompt, provider=args.provider, seed=args.seed),
+                          ConsoleControl())
+    print(f"generated by {done.image.provider} (seed {done.image.seed}): {done.entry.path}", file=sys.stderr)
+    return done.entry.path
 
 
-def cmd_mask(app: App, args: argparse.Namespace) -> int:
+def cmd_mask(ctx: AppContext, args: argparse.Namespace) -> int:
     from PIL import Image
 
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    engine = args.engine or app.settings.engine
+    engine = args.engine or ctx.settings.engine
     items = expand_inputs(args.inputs)
 
-    def work(item: Path) -> None:
-        mask = app.pipeline.mask(item, engine)
+    def work(item: Path) -> Path:
+        mask = ctx.pipeline.mask(item, engine)
         target = out_dir / f"{item.stem}.png"
         with atomic_path(target) as tmp:
             Image.fromarray(mask, "L").save(tmp, "PNG")
-        print(printable(target))
+        return target
 
-    return run_batch(items, work)
+    return run_each(items, work, lambda target: print(printable(target)))
 
 
-def cmd_classify(app: App, args: argparse.Namespace) -> int:
-    pipeline = app.pipeline
+def cmd_classify(ctx: AppContext, args: argparse.Namespace) -> int:
+    pipeline = ctx.pipeline
     if pipeline.classifier() is None:
         raise ModelError("No style classifier is installed; reinstall Sticker Studio.")
     import numpy as np
 
-    def work(item: Path) -> None:
+    def work(item: Path) -> dict[str, Any]:
         _, img = pipeline.load(item)
-        rgb = np.asarray(img.convert("RGB"))
-        res = pipeline.classify_rgb(rgb)
-        print(json.dumps({"path": str(item), "style": res.style, "score": round(res.score, 4)}), flush=True)
+        res = pipeline.classify_rgb(np.asarray(img.convert("RGB")))
+        return {"path": str(item), "style": res.style, "score": round(res.score, 4)}
 
-    return run_batch(expand_inputs(args.inputs), work)
+    return run_each(expand_inputs(args.inputs), work, lambda row: print(json.dumps(row), flush=True))
 
 
-def cmd_fonts(app: App, args: argparse.Namespace) -> int:
+def cmd_fonts(ctx: AppContext, args: argparse.Namespace) -> int:
     from .sticker.fonts import list_fonts
 
     for f in list_fonts():
@@ -129,12 +139,12 @@ def cmd_fonts(app: App, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_models(app: App, args: argparse.Namespace) -> int:
+def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
     from .engine.manifest import load_manifest, sha256_file
     from .engine.registry import ModelRegistry
 
     manifest = load_manifest()
-    reg = ModelRegistry(manifest, app.paths)
+    reg = ModelRegistry(manifest, ctx.paths)
     rows, bad = [], 0
     for name, spec in manifest.models.items():
         path = reg.path(spec)
@@ -161,25 +171,31 @@ def cmd_models(app: App, args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
-def cmd_fetch_models(app: App, args: argparse.Namespace) -> int:
+def cmd_fetch_models(ctx: AppContext, args: argparse.Namespace) -> int:
     from .engine.fetch import fetch_all
     from .engine.manifest import load_manifest
 
-    for path in fetch_all(load_manifest(), app.paths.model_cache):
+    for path in fetch_all(load_manifest(), ctx.paths.model_cache):
         print(f"ok {path}")
     return 0
 
 
-def cmd_selftest(app: App, args: argparse.Namespace) -> int:
+def cmd_selftest(ctx: AppContext, args: argparse.Namespace) -> int:
     from .selftest import run_selftest
 
     return run_selftest(args.home)
 
 
-def cmd_gui(app: App, args: argparse.Namespace) -> int:
+def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         from .ui.app import run_gui
     except ImportError as exc:  # PySide6 missing or broken
         raise UsageError(f"The window cannot start: {exc}.") from None
-    return run_gui(app, image=getattr(args, "image", None), caption=getattr(args, "caption", None),
+    return run_gui(ctx, image=getattr(args, "image", None), caption=getattr(args, "caption", None),
                    screenshot=getattr(args, "screenshot", None), view=getattr(args, "view", "create"))
+
+
+COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
+    "make": cmd_make, "mask": cmd_mask, "classify": cmd_classify, "fonts": cmd_fonts, "models": cmd_models,
+    "fetch-models": cmd_fetch_models, "selftest": cmd_selftest, "gui": cmd_gui,
+}

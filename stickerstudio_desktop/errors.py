@@ -31,3 +31,7 @@ class GenerationError(StickerStudioError):
 
 class LibraryError(StickerStudioError):
     """The sticker library could not be read or written."""
+
+
+class UsageError(ConfigError):
+    """A front door was asked for something that makes no sense (the CLI exits 2)."""

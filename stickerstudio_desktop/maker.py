@@ -11,7 +11,6 @@ import io
 import threading
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -23,6 +22,7 @@ from .library import Library, LibraryEntry
 from .metrics import METRICS
 from .sticker.compose import StickerStyle, add_caption, build_base
 from .sticker.presets import PRESETS, EncodedSticker, encode_sticker, get_preset
+from .sticker.style_meta import style_to_meta
 
 
 @dataclass
@@ -90,10 +90,7 @@ class StickerMaker:
         made.image.save(master, "PNG")
         a = made.analysis
         meta = {
-            "preset": preset, "caption": made.style.caption, "font": made.style.font,
-            "text_color": made.style.text_color, "stroke_color": made.style.stroke_color,
-            "position": made.style.position, "outline_px": made.style.outline_px,
-            "shadow": made.style.shadow, "engine": a.engine, "note": a.note,
+            "preset": preset, **style_to_meta(made.style), "engine": a.engine, "note": a.note,
             "style": a.style.style if a.style else None,
             "style_score": round(a.style.score, 4) if a.style else None,
             "subjects": made.cutout.indices, "models": self.pipeline.model_versions(),

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from stickerstudio_desktop.config.paths import HOME_ENV, app_paths
-from stickerstudio_desktop.config.settings import load_settings, parse_hhmm
+from stickerstudio_desktop.config.settings import parse_hhmm
+from stickerstudio_desktop.config.store import SettingsStore
 from stickerstudio_desktop.errors import ConfigError, StickerStudioError
 
 from .lock import TrainerBusy
@@ -175,7 +176,7 @@ def _cmd_eval_students(args, paths, stdout) -> int:
                             data_dir=args.data,
                             limit=args.limit, doc=args.doc, log=lambda m: sys.stderr.write(m + "\n"))
     lines = []
-    for style, s in rep["styles"].items():
+    for s in rep["styles"].values():
         st, u2 = s["models"]["student"], s["models"]["u2net"]
         lines.append(f"{st['name']}: mIoU {st['miou']:.3f}, boundary F {st['boundary_f']:.3f} on {s['n']} images "
                      f"(U²-Net {u2['miou']:.3f}); {s['speedup_vs_u2net']}× faster than U²-Net")
@@ -210,7 +211,10 @@ def _cmd_schedule(args, paths, stdout) -> int:
     from .scheduler import NightlyScheduler
     from .telemetry import bind_host_metrics, publish_all
 
-    app = load_settings(paths.settings_file)
+    store = SettingsStore(paths.settings_file)
+    if store.problem:
+        stdout.write(f"warning: {store.problem}\n")
+    app = store.settings
     if args.at:
         parse_hhmm(args.at)
         app.nightly_time, app.nightly_enabled = args.at, True
@@ -234,7 +238,7 @@ def _cmd_schedule(args, paths, stdout) -> int:
         stdout.write(json.dumps(e) + "\n" if args.json else f"{e['kind']}: {e['message']}\n")
         stdout.flush()
 
-    sched = NightlyScheduler(paths, app, on_event=on_event)
+    sched = NightlyScheduler(paths, app, on_event=on_event, store=store)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
     sched.start()

@@ -147,7 +147,7 @@ class RunLock:
                 self.path.unlink(missing_ok=True)
 
     @contextmanager
-    def held(self) -> Iterator["RunLock"]:
+    def held(self) -> Iterator[RunLock]:
         """Hold the lock for a block; TrainerBusy (one sentence) when another run has it."""
         if not self.acquire():
             info = self.holder() or {}

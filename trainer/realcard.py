@@ -94,7 +94,8 @@ def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealSc
     for s in sorted(scores, key=lambda s: s.iou)[:n]:
         rgb, truth = by_stem[s.stem].load()
         t = thumb(rgb)
-        label = f"{s.stem} ({s.category})   {engine} IoU {s.iou:.2f} via {s.engine}   {REFERENCE} IoU {ref[s.stem].iou:.2f}"
+        label = (f"{s.stem} ({s.category})   {engine} IoU {s.iou:.2f} via {s.engine}   "
+                 f"{REFERENCE} IoU {ref[s.stem].iou:.2f}")
         rows.append((label, BAD, [cell(t), cell(t, mask_thumb(truth)), cell(t, mask_thumb(s.mask)),
                                   cell(t, mask_thumb(ref[s.stem].mask))]))
     return write_sheet(("image", "truth", engine, REFERENCE), rows, out)

@@ -87,9 +87,9 @@ def art_items(folder: Path) -> list[RealItem]:
         return []
     with open(manifest, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    return [RealItem(stem=r["name"], source=r["source"],
-                     category=_background_kind(r.get("background", "")),
-                     image=Path(folder) / "images" / f"{r['name']}.png", mask=Path(folder) / "masks" / f"{r['name']}.png")
+    folder = Path(folder)
+    return [RealItem(stem=r["name"], source=r["source"], category=_background_kind(r.get("background", "")),
+                     image=folder / "images" / f"{r['name']}.png", mask=folder / "masks" / f"{r['name']}.png")
             for r in rows]
 
 

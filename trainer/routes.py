@@ -20,11 +20,11 @@ from pathlib import Path
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.manifest import STUDENT, UNCLEAR, load_manifest
+from stickerstudio_desktop.engine.names import yolo_model
 from stickerstudio_desktop.errors import StickerStudioError
 
 from .manifest_writer import update_routing
 from .realcard import JUDGES, REPORT, SALIENT, verdict
-from .routing import model_name
 
 
 def decide_routes(report: dict, current: dict[str, str]) -> tuple[dict[str, str], list[str]]:
@@ -41,7 +41,7 @@ def decide_routes(report: dict, current: dict[str, str]) -> tuple[dict[str, str]
         best = max(SALIENT, key=lambda e: (eng[e]["miou"], -SALIENT.index(e)))
         if judge == "photos":
             unclear = best
-        student = model_name(style)
+        student = yolo_model(style)
         blockers = verdict(block, student) if student in eng else [f"no {student} installed"]
         if not blockers:
             routes[style] = STUDENT

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-STYLES = ("normal", "animated")
+from stickerstudio_desktop.engine.names import STYLES, yolo_model
+
+__all__ = ["STYLES", "StyleRouter", "model_name"]
 
 
 class StyleRouter:
@@ -24,5 +26,5 @@ class StyleRouter:
         return style if style in STYLES else "normal"
 
 
-def model_name(style: str) -> str:
-    return f"yolo_{style}"
+#: The trainer says model_name; the engine owns the rule.
+model_name = yolo_model

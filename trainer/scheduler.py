@@ -1,7 +1,9 @@
 """Nightly training inside the app (or ``stickerstudio-train schedule``), with Retrain now.
 
 The ``schedule`` library runs in a background thread and fires the cycle
-at ``settings.nightly_time`` local time. Jobs run on their own worker
+at ``settings.nightly_time`` local time; when given the SettingsStore, it
+re-reads ``settings.json`` every tick, so a time changed in the window (or
+by hand) moves the next run without a restart. Jobs run on their own worker
 thread, so ``run_now`` returns at once; the cross-process lock makes a run
 started here and one started from the CLI exclude each other. Importing
 this module pulls in neither Qt nor torch: the cycle's heavy imports
@@ -19,6 +21,7 @@ import schedule
 
 from stickerstudio_desktop.config.paths import AppPaths
 from stickerstudio_desktop.config.settings import Settings, parse_hhmm
+from stickerstudio_desktop.config.store import SettingsStore
 
 from .lock import TrainerBusy
 
@@ -42,10 +45,11 @@ def missing_training_packages() -> list[str]:
 
 class NightlyScheduler:
     def __init__(self, paths: AppPaths, settings: Settings, on_event: EventCallback | None = None,
-                 trainer_settings=None) -> None:
+                 trainer_settings=None, store: SettingsStore | None = None) -> None:
         parse_hhmm(settings.nightly_time)  # ConfigError now rather than at 3 a.m.
         self.paths = paths
         self.settings = settings
+        self.store = store  # None: the settings object is only changed in this process
         self.on_event = on_event
         self.trainer_settings = trainer_settings  # None: read from the trainer dir for every run
         self._scheduler = schedule.Scheduler()
@@ -55,8 +59,8 @@ class NightlyScheduler:
         self._busy = threading.Lock()
         self._paused = False
         self.last_result: dict[str, Any] | None = self._stored_result()
-        if settings.nightly_enabled:
-            self._scheduler.every().day.at(settings.nightly_time).do(self._nightly)
+        self._planned: tuple[str, bool] | None = None
+        self._plan()
         self._publish_startup()
 
     # -- public API ---------------------------------------------------------------
@@ -113,7 +117,34 @@ class NightlyScheduler:
             worker.join(timeout)
         return not (worker and worker.is_alive())
 
+    def follow_settings(self) -> bool:
+        """Pick up a changed nightly time or switch (from the file, when there is a store); True if moved."""
+        if self.store is not None:
+            try:
+                self.store.reload_if_changed()
+            except Exception:  # a bad environment value: keep the current plan
+                log.exception("could not re-read the settings")
+        if not self._plan():
+            return False
+        nxt = self.next_run
+        self._emit({"kind": "scheduled", "next_run": nxt.isoformat() if nxt else None,
+                    "message": f"Next run {nxt:%Y-%m-%d %H:%M}." if nxt else "No nightly run is enabled."})
+        self._publish_next()
+        return True
+
     # -- internals --------------------------------------------------------------------
+    def _plan(self) -> bool:
+        """Schedule the nightly job for the settings' time, if that changed; True when it did."""
+        wanted = (self.settings.nightly_time, bool(self.settings.nightly_enabled))
+        if wanted == self._planned:
+            return False
+        parse_hhmm(wanted[0])
+        self._scheduler.clear()
+        if wanted[1]:
+            self._scheduler.every().day.at(wanted[0]).do(self._nightly)
+        self._planned = wanted
+        return True
+
     def _emit(self, event: dict[str, Any]) -> None:
         if self.on_event:
             try:
@@ -154,6 +185,7 @@ class NightlyScheduler:
     def _loop(self) -> None:
         while not self._stop.is_set():
             try:
+                self.follow_settings()
                 self._scheduler.run_pending()
             except Exception:
                 log.exception("scheduler tick failed")

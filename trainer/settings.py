@@ -59,7 +59,7 @@ class TrainerSettings:
     min_image_side: int = 128
     max_image_megapixels: float = 40.0
 
-    def validate(self) -> "TrainerSettings":
+    def validate(self) -> TrainerSettings:
         """Raise ConfigError with one sentence for the first bad field."""
         checks = [
             (1 <= self.epochs <= 1000, "Training epochs must be between 1 and 1000."),
@@ -105,7 +105,7 @@ class TrainerSettings:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-    def replace(self, **changes: Any) -> "TrainerSettings":
+    def replace(self, **changes: Any) -> TrainerSettings:
         """A validated copy with *changes* (None values are ignored)."""
         data = self.to_dict()
         data.update({k: v for k, v in changes.items() if v is not None})

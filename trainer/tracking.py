@@ -38,7 +38,7 @@ class Tracker:
         self.client = self._safe("open the tracking store", MlflowClient, tracking_uri=uri, registry_uri=uri)
 
     @classmethod
-    def for_paths(cls, paths: AppPaths, uri: str = "") -> "Tracker":
+    def for_paths(cls, paths: AppPaths, uri: str = "") -> Tracker:
         return cls(uri or default_uri(paths), None if uri else paths.mlflow / "artifacts")
 
     def _safe(self, what: str, fn, *args, **kwargs):

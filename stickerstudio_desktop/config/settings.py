@@ -2,8 +2,9 @@
 
 Sources, later wins: dataclass defaults → ``settings.json`` in the config dir
 → environment variables (``STICKERSTUDIO_<FIELD>`` in upper case, plus the
-named provider URL variables). The GUI persists the same fields with
-QSettings and passes them in; API keys never live here (keyring / env only).
+named provider URL variables). The window, the CLI and the trainer all read
+and write that one file through ``config.store.SettingsStore``; API keys
+never live here (keyring / env only).
 """
 
 from __future__ import annotations
@@ -14,10 +15,9 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..engine.names import ENGINES
 from ..errors import ConfigError
-from ..files import atomic_write_bytes
 
-ENGINES = ("auto", "yolo", "u2net", "u2netp")
 POSITIONS = ("top", "bottom")
 PROVIDERS = ("stability", "modelslab", "local")
 
@@ -57,7 +57,7 @@ class Settings:
     nightly_time: str = "03:00"
     nightly_enabled: bool = True
 
-    def validate(self) -> "Settings":
+    def validate(self) -> Settings:
         """Raise ConfigError with one sentence for the first bad field."""
         if self.engine not in ENGINES:
             raise ConfigError(f"Engine must be one of {', '.join(ENGINES)}, not {self.engine!r}.")
@@ -149,22 +149,22 @@ def read_json_object(path: Path, what: str = "Settings file") -> dict[str, Any]:
     return data
 
 
+def env_key(name: str) -> str:
+    """The environment variable that overrides setting *name*."""
+    return URL_ENV.get(name) or f"STICKERSTUDIO_{name.upper()}"
+
+
+def env_values(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The settings the environment overrides, by field name (raw strings)."""
+    environ = os.environ if environ is None else environ
+    return {f.name: environ[env_key(f.name)] for f in fields(Settings) if env_key(f.name) in environ}
+
+
 def load_settings(settings_file: Path | None = None,
                   environ: Mapping[str, str] | None = None) -> Settings:
     """Defaults, then the JSON file (if any), then the environment; validated."""
-    environ = os.environ if environ is None else environ
     s = Settings()
     if settings_file and settings_file.exists():
         merge(s, read_json_object(settings_file))
-    env_values: dict[str, Any] = {}
-    for f in fields(Settings):
-        key = URL_ENV.get(f.name) or f"STICKERSTUDIO_{f.name.upper()}"
-        if key in environ:
-            env_values[f.name] = environ[key]
-    merge(s, env_values)
+    merge(s, env_values(environ))
     return s.validate()
-
-
-def save_settings(settings: Settings, settings_file: Path) -> None:
-    settings.validate()
-    atomic_write_bytes(settings_file, json.dumps(settings.to_dict(), indent=2).encode())

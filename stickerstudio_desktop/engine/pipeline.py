@@ -28,6 +28,7 @@ from ..imaging.load import DEFAULT_MAX_PIXELS
 from ..metrics import METRICS
 from .classifier import StyleClassifier
 from .manifest import STUDENT, UNCLEAR, Manifest, load_manifest
+from .names import ENGINES, STYLES, yolo_model
 from .refine import refine
 from .registry import ModelRegistry
 from .salient import SalientSegmenter, instances_from_saliency
@@ -36,9 +37,8 @@ from .subjects import Selection, choose, union_mask
 from .types import Instance, StyleResult, Timings
 from .yolo_seg import YoloSegmenter
 
-ENGINES = ("auto", "yolo", "u2net", "u2netp")
 #: Salient model ``auto`` uses where the manifest's routing names none, and the fallback when a
-#: student finds nothing: on the real photos it cuts as well as U²-Net in a fifth of the time.
+#: student finds nothing.
 SALIENT_DEFAULT = "u2netp"
 #: ``auto`` hands an image to a style's student only when the classifier is at least this sure;
 #: a photo it calls 52 % animated (Grace Hopper's portrait) is better served by the general model.
@@ -134,7 +134,7 @@ class Pipeline:
         return SalientSegmenter(*self._session(name))
 
     def yolo(self, style: str) -> YoloSegmenter | None:
-        name = f"yolo_{style}"
+        name = yolo_model(style)
         return YoloSegmenter(*self._session(name)) if self.registry.available(name) else None
 
     # -- stages ---------------------------------------------------------------
@@ -190,7 +190,7 @@ class Pipeline:
         if engine == "auto" and alpha is not None:
             return "source-alpha", instances_from_saliency(alpha), "used the image's own transparency"
         note = ""
-        wanted = style.style if style else "normal"
+        wanted = style.style if style else STYLES[0]  # without a classifier, every image is a photo
         route = self.route(style) if engine == "auto" else STUDENT if engine == "yolo" else engine
         if route == STUDENT:
             yolo = self.yolo(wanted)
@@ -220,7 +220,7 @@ class Pipeline:
         table = self.manifest.routing
         if style is not None and style.score < ROUTE_MIN_SCORE:
             return table.get(UNCLEAR, SALIENT_DEFAULT)
-        wanted = style.style if style else "normal"
+        wanted = style.style if style else STYLES[0]  # without a classifier, every image is a photo
         route = table.get(wanted, STUDENT)
         if route == STUDENT and self.yolo(wanted) is None:
             return SALIENT_DEFAULT

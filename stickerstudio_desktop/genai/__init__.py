@@ -8,11 +8,19 @@ Entry point for the CLI and GUI::
 """
 
 from .base import (
-    GeneratedImage, GenerationCancelled, GenerationRequest, Provider, ProviderFailure,
+    GeneratedImage,
+    GenerationCancelled,
+    GenerationRequest,
+    Provider,
+    ProviderFailure,
 )
 from .chain import (
-    AllProvidersFailed, build_request, configured_providers, describe_missing_configuration,
-    generate, local_configured,
+    AllProvidersFailed,
+    build_request,
+    configured_providers,
+    describe_missing_configuration,
+    generate,
+    local_configured,
 )
 from .keys import delete_api_key, get_api_key, key_source, save_api_key
 from .transport import HttpPolicy

@@ -97,7 +97,7 @@ class Provider(abc.ABC):
     label: str = ""
 
     @abc.abstractmethod
-    def generate(self, request: GenerationRequest, http: "HttpClient") -> GeneratedImage:
+    def generate(self, request: GenerationRequest, http: HttpClient) -> GeneratedImage:
         """Request exactly one image; raise GenerationError with one sentence on failure."""
 
     def secrets(self) -> tuple[str, ...]:

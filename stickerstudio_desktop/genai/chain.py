@@ -30,8 +30,15 @@ from ..config.settings import PROVIDERS, URL_ENV, Settings
 from ..errors import ConfigError, GenerationError
 from ..metrics import METRICS
 from .base import (
-    DEFAULT_NEGATIVE_PROMPT, MAX_PROMPT_CHARS, MAX_SEED, GeneratedImage, GenerationCancelled,
-    GenerationRequest, Provider, ProviderFailure, redact,
+    DEFAULT_NEGATIVE_PROMPT,
+    MAX_PROMPT_CHARS,
+    MAX_SEED,
+    GeneratedImage,
+    GenerationCancelled,
+    GenerationRequest,
+    Provider,
+    ProviderFailure,
+    redact,
 )
 from .keys import ENV_VARS, get_api_key
 from .local_sd import LocalSDProvider

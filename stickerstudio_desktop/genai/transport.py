@@ -1,12 +1,10 @@
-"""The one HTTP path every provider uses: timeouts, retries, caps, cancel.
+"""The HTTP path every provider uses: retries, polls and provider-worded errors.
 
-Why it exists: the original client waited forever, retried nothing, read
-unbounded bodies and could not be stopped from the UI. Here every request
-has a connect and a read timeout plus a total deadline, a body is streamed
-against a byte cap, 429/5xx are retried a bounded number of times honouring
-``Retry-After``, and a ``threading.Event`` cancels between retries, between
-polls and while a request is in flight (the blocking call runs in a worker
-thread that is abandoned on cancel).
+Each request is one ``net.http.fetch`` (connect, read and total deadlines,
+byte cap, cancel while in flight); on top of it, 429/5xx are retried a
+bounded number of times honouring ``Retry-After``, a ``threading.Event``
+cancels between retries and polls, and every failure becomes a
+GenerationError naming the service.
 """
 
 from __future__ import annotations
@@ -17,21 +15,19 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
 
 import requests
-from urllib3.exceptions import DecodeError, ProtocolError, ReadTimeoutError
 
 from .. import __version__
 from ..errors import ConfigError, GenerationError
+from ..net.http import HttpCancelled, HttpFailure, Limits, describe_bytes, fetch, safe_url
 from .base import GenerationCancelled, one_line, redact
 
 log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-_CHUNK = 64 * 1024
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -54,6 +50,10 @@ class HttpPolicy:
 
     def timeout(self) -> tuple[float, float]:
         return (self.connect_timeout_s, self.read_timeout_s)
+
+    def limits(self, max_bytes: int | None = None) -> Limits:
+        return Limits(self.connect_timeout_s, self.read_timeout_s, self.total_timeout_s,
+                      max_bytes or self.max_bytes, self.max_error_bytes, self.cancel_check_s)
 
 
 @dataclass(frozen=True)
@@ -81,24 +81,12 @@ class Reply:
         return data
 
 
-def safe_url(url: str) -> str:
-    """URL without user info, query or fragment: fit for logs and messages."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
-        return urlunsplit((parts.scheme, host, parts.path, "", ""))
-    except ValueError:
-        return "(invalid URL)"
-
-
 def join_url(base: str, path: str, *, setting: str) -> str:
     """``base`` + ``path`` after checking that *base* is a plain http(s) URL."""
     base = (base or "").strip()
     try:
         parts = urlsplit(base)
-        parts.port  # raises ValueError for a bad port
+        _ = parts.port  # raises ValueError for a bad port
     except ValueError:
         raise ConfigError(f"The {setting} setting is not a valid address.") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -209,7 +197,7 @@ class HttpClient:
     def close(self) -> None:
         self.session.close()
 
-    def __enter__(self) -> "HttpClient":
+    def __enter__(self) -> HttpClient:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -229,28 +217,6 @@ class HttpClient:
         elif self.cancel.wait(delay):
             raise GenerationCancelled("Generation was cancelled.")
 
-    def _cancellable(self, fn: Callable[[], T]) -> T:
-        """Run a blocking call; return early on cancel and abandon its thread."""
-        if self.cancel is None:
-            return fn()
-        box: dict[str, Any] = {}
-        done = threading.Event()
-
-        def run() -> None:
-            try:
-                box["value"] = fn()
-            except BaseException as exc:  # handed to the caller below
-                box["error"] = exc
-            finally:
-                done.set()
-
-        threading.Thread(target=run, name="genai-http", daemon=True).start()
-        while not done.wait(self.policy.cancel_check_s):
-            self.check_cancel()
-        if "error" in box:
-            raise box["error"]
-        return box["value"]
-
     # --- requests -------------------------------------------------------
     def send(self, service: str, method: str, url: str, *, expect: str,
              retry: bool = False,
@@ -267,8 +233,7 @@ class HttpClient:
         attempt = 0
         while True:
             self.check_cancel()
-            reply = self._cancellable(lambda: self._once(service, method, url, expect,
-                                                         redirects, max_bytes, kwargs))
+            reply = self._once(service, method, url, expect, redirects, max_bytes, kwargs)
             if not (retry and reply.status in RETRY_STATUSES) or attempt >= policy.max_retries:
                 return reply
             delay = reply.retry_after if reply.retry_after is not None else policy.backoff_s * 2 ** attempt
@@ -283,79 +248,37 @@ class HttpClient:
 
     def _once(self, service: str, method: str, url: str, expect: str,
               redirects: bool, max_bytes: int | None, kwargs: Mapping[str, Any]) -> Reply:
-        policy = self.policy
-        where = safe_url(url)
-        start = time.monotonic()
+        def check(status: int, content_type: str, headers: Mapping[str, str]) -> None:
+            if 200 <= status < 300:
+                _check_type(service, expect, content_type)
+
         try:
-            with self.session.request(method, url, timeout=policy.timeout(), stream=True,
-                                      allow_redirects=redirects, **kwargs) as resp:
-                ok = 200 <= resp.status_code < 300
-                content_type = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                cap = (max_bytes or policy.max_bytes) if ok else policy.max_error_bytes
-                if ok:
-                    _check_type(service, expect, content_type)
-                body = self._read(resp, cap, service, start, truncate=not ok)
-                return Reply(resp.status_code, resp.headers, body, content_type,
-                             parse_retry_after(resp.headers.get("Retry-After")),
-                             time.monotonic() - start)
-        except GenerationError:
-            raise
-        except requests.exceptions.ConnectTimeout:
-            raise GenerationError(f"Could not reach {service} at {where} within "
-                                  f"{policy.connect_timeout_s:g} s; check the address and your connection.") from None
-        except requests.exceptions.ReadTimeout:
-            raise _read_timeout(service, policy) from None
-        except requests.exceptions.TooManyRedirects:
-            raise GenerationError(f"{service} redirected too many times; check its address setting.") from None
-        except requests.exceptions.SSLError:
-            raise GenerationError(f"The secure connection to {service} at {where} failed; "
-                                  "check the address and the system clock.") from None
-        except requests.exceptions.ConnectionError as exc:
-            if exc.args and isinstance(exc.args[0], ReadTimeoutError):
-                raise _read_timeout(service, policy) from None
-            raise GenerationError(f"Could not connect to {service} at {where}; "
-                                  "check that it is running and the address is right.") from None
-        except ReadTimeoutError:  # raised by raw reads in _chunks
-            raise _read_timeout(service, policy) from None
-        except (ProtocolError, requests.exceptions.ChunkedEncodingError):
-            raise GenerationError(f"The connection to {service} broke off in the middle of its answer.") from None
-        except (DecodeError, requests.exceptions.ContentDecodingError):
-            raise GenerationError(f"{service} sent a body that could not be decompressed.") from None
-        except requests.exceptions.RequestException as exc:
-            raise GenerationError(f"The request to {service} failed ({type(exc).__name__}).") from None
-
-    def _read(self, resp: requests.Response, cap: int, service: str, start: float, *, truncate: bool) -> bytes:
-        length = resp.headers.get("Content-Length", "")
-        if not truncate and length.isdigit() and int(length) > cap:
-            raise _too_large(service, cap)
-        buf = bytearray()
-        deadline = start + self.policy.total_timeout_s
-        for chunk in _chunks(resp):
-            if self.cancel is not None and self.cancel.is_set():
-                raise GenerationCancelled("Generation was cancelled.")
-            buf += chunk
-            if len(buf) > cap:
-                if truncate:
-                    return bytes(buf[:cap])
-                raise _too_large(service, cap)
-            if time.monotonic() > deadline:
-                raise GenerationError(f"{service} took longer than {self.policy.total_timeout_s:g} s "
-                                      "to send its answer.")
-        return bytes(buf)
+            r = fetch(url, limits=self.policy.limits(max_bytes), method=method, session=self.session,
+                      cancel=self.cancel, redirects=redirects, check=check, **kwargs)
+        except HttpCancelled:
+            raise GenerationCancelled("Generation was cancelled.") from None
+        except HttpFailure as failure:
+            raise _explain_failure(service, safe_url(url), self.policy, failure) from None
+        return Reply(r.status, r.headers, r.body, r.content_type, parse_retry_after(r.headers.get("Retry-After")),
+                     r.elapsed_s)
 
 
-def _chunks(resp: requests.Response) -> Iterator[bytes]:
-    """Body pieces as soon as they arrive, so the deadline and cancel are seen
-    even when a server trickles (``iter_content`` blocks for a full chunk)."""
-    raw = resp.raw
-    if not hasattr(raw, "read1"):  # urllib3 < 2
-        yield from resp.iter_content(_CHUNK)
-        return
-    while True:
-        chunk = raw.read1(_CHUNK, decode_content=True)
-        if not chunk:
-            return
-        yield chunk
+def _explain_failure(service: str, where: str, policy: HttpPolicy, failure: HttpFailure) -> GenerationError:
+    """The transport's failure in the words a provider's user needs."""
+    messages = {
+        "connect_timeout": f"Could not reach {service} at {where} within {policy.connect_timeout_s:g} s; "
+                           "check the address and your connection.",
+        "read_timeout": f"{service} did not answer within {policy.read_timeout_s:g} s; "
+                        "try again later or use another provider.",
+        "deadline": f"{service} took longer than {policy.total_timeout_s:g} s to send its answer.",
+        "too_large": f"{service} sent more than {describe_bytes(int(failure.limit or 0))}, the limit for one answer.",
+        "redirects": f"{service} redirected too many times; check its address setting.",
+        "ssl": f"The secure connection to {service} at {where} failed; check the address and the system clock.",
+        "connect": f"Could not connect to {service} at {where}; check that it is running and the address is right.",
+        "broken": f"The connection to {service} broke off in the middle of its answer.",
+        "decode": f"{service} sent a body that could not be decompressed.",
+    }
+    return GenerationError(messages.get(failure.kind, f"The request to {service} failed ({failure})."))
 
 
 def _check_type(service: str, expect: str, content_type: str) -> None:
@@ -370,13 +293,3 @@ def _check_type(service: str, expect: str, content_type: str) -> None:
     if not good:
         raise GenerationError(f"{service} answered with {content_type or 'no content type'} "
                               f"instead of {wanted}.")
-
-
-def _read_timeout(service: str, policy: HttpPolicy) -> GenerationError:
-    return GenerationError(f"{service} did not answer within {policy.read_timeout_s:g} s; "
-                           "try again later or use another provider.")
-
-
-def _too_large(service: str, cap: int) -> GenerationError:
-    size = f"{cap / 1_048_576:.3g} MB" if cap >= 1_048_576 else f"{cap / 1024:.3g} KB"
-    return GenerationError(f"{service} sent more than {size}, the limit for one answer.")

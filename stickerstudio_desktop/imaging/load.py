@@ -21,12 +21,14 @@ from dataclasses import dataclass
 from typing import IO, Iterator, Union
 
 import numpy as np
-from PIL import ExifTags, Image, ImageCms
 
 # Importing the plugins registers their openers in Image.OPEN; only these run.
 from PIL import (  # noqa: F401
     BmpImagePlugin,
+    ExifTags,
     GifImagePlugin,
+    Image,
+    ImageCms,
     JpegImagePlugin,
     PngImagePlugin,
     TiffImagePlugin,

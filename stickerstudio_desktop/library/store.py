@@ -160,7 +160,8 @@ class Library:
 
     def _move(self, entry: LibraryEntry, to_trash: bool) -> None:
         for path in filter(None, (entry.path, entry.master)):
-            src, dst = (path, self.root / ".trash" / path.name) if to_trash else (self.root / ".trash" / path.name, path)
+            trashed = self.root / ".trash" / path.name
+            src, dst = (path, trashed) if to_trash else (trashed, path)
             if src.exists():
                 os.replace(src, dst)
 

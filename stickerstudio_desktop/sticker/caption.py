@@ -18,8 +18,17 @@ from PIL import Image, ImageDraw
 
 from ..config.settings import parse_hex_color
 from ..errors import ConfigError
-from .fonts import (DEFAULT_FONT, EMOJI_BITMAP_SIZE, EMOJI_FONT, FALLBACK_FONT, BundledFont,
-                    coverage, load_emoji_font, load_font, resolve_font)
+from .fonts import (
+    DEFAULT_FONT,
+    EMOJI_BITMAP_SIZE,
+    EMOJI_FONT,
+    FALLBACK_FONT,
+    BundledFont,
+    coverage,
+    load_emoji_font,
+    load_font,
+    resolve_font,
+)
 
 MAX_CAPTION_CHARS = 200
 #: Stroke width as a share of the font size: thick enough to read on any photo.

@@ -8,7 +8,7 @@ typing a caption re-renders text and nothing else.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Literal
 
 import cv2
@@ -49,7 +49,7 @@ class StickerStyle:
     outline_px: int = 8
     shadow: bool = False
 
-    def validate(self) -> "StickerStyle":
+    def validate(self) -> StickerStyle:
         """Raise ConfigError with one sentence for the first bad field."""
         clean_caption(self.caption)
         resolve_font(self.font)
@@ -61,11 +61,15 @@ class StickerStyle:
         return self
 
     @classmethod
-    def from_settings(cls, settings, caption: str = "") -> "StickerStyle":
+    def from_settings(cls, settings, caption: str = "") -> StickerStyle:
         """Style from the user's saved defaults (config.settings.Settings)."""
-        return cls(caption=caption, font=settings.font, text_color=settings.text_color,
-                   stroke_color=settings.stroke_color, position=settings.position,
-                   outline_px=settings.outline_px, shadow=settings.shadow)
+        return cls(caption=caption, **{name: getattr(settings, name) for name in STYLE_DEFAULT_FIELDS})
+
+
+#: Every field of a sticker's style, in declaration order.
+STYLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(StickerStyle))
+#: The style fields whose defaults live in Settings (all but the caption).
+STYLE_DEFAULT_FIELDS: tuple[str, ...] = tuple(n for n in STYLE_FIELDS if n != "caption")
 
 
 def _check_outline(outline_px: int) -> int:

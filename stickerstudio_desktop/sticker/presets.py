@@ -92,6 +92,10 @@ class ExportResult:
     requested_path: Path
     note: str = ""  # e.g. why the suffix differs from the one asked for
 
+    @property
+    def name(self) -> str:
+        return self.path.name
+
 
 def get_preset(preset: str | Preset) -> Preset:
     """A Preset by name (any case); ConfigError lists the choices."""
@@ -144,8 +148,8 @@ def write_encoded(encoded: EncodedSticker, preset: str | Preset, target_path: st
     path, note = requested, ""
     if requested.suffix.lower() != encoded.extension:
         path = requested.with_suffix(encoded.extension)
-        note = (f"Saved as {path.name}: the {preset.name} preset wrote {encoded.format}, "
-                f"so the file ends in {encoded.extension}.")
+        if requested.suffix:
+            note = f"saved as {path.name} because the preset writes {encoded.format}"
     if path.is_dir():
         raise ExportError(f"{path} is a folder; give a file name for the sticker.")
     if path.exists() and not overwrite:

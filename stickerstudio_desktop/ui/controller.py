@@ -12,91 +12,31 @@ number, so a slow old image can never overwrite a newer one.
 from __future__ import annotations
 
 import logging
-import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from PIL import Image
 from PySide6.QtCore import QMimeData, QObject, Signal
-from PySide6.QtGui import QGuiApplication, QImage
 
-from ..errors import ExportError, GenerationError, StickerStudioError
-from ..files import atomic_write_bytes, unique_path
+from ..errors import ExportError, StickerStudioError
+from ..jobs import export as export_jobs
+from ..jobs.batch import Outcome
+from ..jobs.context import AppContext
+from ..jobs.engines import ENGINE_CHOICES, engine_choice
+from ..jobs.generate import GenerateOptions, generate_image
+from ..jobs.inputs import expand_inputs, source_meta
+from ..jobs.make import MadeItem, MakeOptions, analyse_source, make_batch
+from ..jobs.reopen import plan_reopen
 from ..sticker.compose import StickerStyle
-from .outlines import SubjectOutline, subject_outlines
+from .clipboard import put_png_on_clipboard, release_clipboard
+from .views import BatchItem, PhotoView, StickerView, photo_view, sticker_view, to_qimage
 from .workers import Task, TaskRunner
 
 log = logging.getLogger(__name__)
 
-#: Engine choices in the window → engine names the pipeline knows.
-ENGINE_CHOICES = ("auto", "fast", "quality")
-ENGINE_LABELS = {"auto": "Auto", "fast": "Fast", "quality": "High quality"}
-#: Longest side of the PNG that Copy puts on the clipboard.
-SHARE_SIDE = 512
 #: Task kinds that make the window "busy" (progress bar, cancel button).
 LONG_KINDS = ("analyse", "batch", "download", "generate")
-
-
-def engine_choice(engine: str) -> str:
-    """Settings.engine → the combo box choice."""
-    return {"u2net": "quality", "u2netp": "fast", "yolo": "fast"}.get(engine, "auto")
-
-
-def engine_setting(choice: str) -> str:
-    """Combo box choice → the value remembered in Settings.engine."""
-    return {"quality": "u2net", "fast": "u2netp"}.get(choice, "auto")
-
-
-def resolve_engine(choice: str, pipeline) -> str:
-    """Fast means YOLO when a student model exists for both styles, else U²-Netp."""
-    if choice == "quality":
-        return "u2net"
-    if choice == "fast":
-        reg = pipeline.registry
-        return "yolo" if reg.available("yolo_normal") and reg.available("yolo_animated") else "u2netp"
-    return "auto"
-
-
-def to_qimage(image: Image.Image) -> QImage:
-    """PIL RGBA → premultiplied QImage that owns its pixels (safe across threads)."""
-    rgba = image if image.mode == "RGBA" else image.convert("RGBA")
-    q = QImage(rgba.tobytes(), rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888)
-    return q.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-
-
-def rgb_to_qimage(rgb) -> QImage:
-    h, w = rgb.shape[:2]
-    return QImage(rgb.tobytes(), w, h, 3 * w, QImage.Format.Format_RGB888).copy()
-
-
-@dataclass
-class PhotoView:
-    """What the Subjects view shows: the working photo and outlines of what was found."""
-
-    analysis: Any
-    image: QImage
-    outlines: list[SubjectOutline]
-
-
-@dataclass
-class StickerView:
-    """What the Sticker view shows. ``made`` is None for a re-opened file without its photo."""
-
-    image: QImage
-    pil: Image.Image
-    made: Any = None
-    entry: Any = None
-    indices: list[int] = field(default_factory=list)
-
-
-@dataclass
-class BatchItem:
-    path: Path
-    error: str | None = None
-    photo: PhotoView | None = None
-    sticker: StickerView | None = None
 
 
 class EditorController(QObject):
@@ -115,14 +55,11 @@ class EditorController(QObject):
     selectionChanged = Signal(object)
     idle = Signal()
 
-    def __init__(self, app, settings, parent: QObject | None = None) -> None:
+    def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app = app
-        self.settings = settings
+        self.settings = settings = app.settings
         self.runner = TaskRunner(parent=self)
-        self._maker = None
-        self._library = None
-        self._maker_lock = threading.RLock()  # maker() builds the library too
         # editor state (GUI thread only)
         self.style = StickerStyle.from_settings(settings)
         self.engine = engine_choice(settings.engine)
@@ -146,24 +83,9 @@ class EditorController(QObject):
         self.analyse_runs = 0
         self.compose_runs = 0
 
-    # -- lazily built engine pieces (worker threads) --------------------------------
-    def maker(self):
-        """The StickerMaker; built on first use (first caller pays for onnxruntime)."""
-        with self._maker_lock:
-            if self._maker is None:
-                from ..maker import StickerMaker
-
-                self._maker = StickerMaker(self.app.pipeline, self.library)
-            return self._maker
-
     @property
     def library(self):
-        with self._maker_lock:  # first use may be on a worker or the GUI thread
-            if self._library is None:
-                from ..library import Library
-
-                self._library = Library(self.app.paths.library)
-            return self._library
+        return self.app.library
 
     # -- state helpers -------------------------------------------------------------------
     @property
@@ -207,12 +129,10 @@ class EditorController(QObject):
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
         path = Path(path)
-        self.load(path, path.name, {"source_name": path.name, "source_path": str(path.resolve())})
+        self.load(path, path.name, source_meta(path))
 
     def open_paths(self, paths: list[Path]) -> None:
         """One file opens in the editor; several (or a folder) become a batch."""
-        from ..cli import expand_inputs
-
         items = expand_inputs(str(p) for p in paths)
         if not items:
             self._error("There are no images in what was dropped.")
@@ -225,7 +145,7 @@ class EditorController(QObject):
         self.load(bytes(data), label, meta or {"source_name": label})
 
     def open_url(self, url: str) -> None:
-        from .download import check_url, download_image, url_name
+        from ..jobs.download import check_url, download_image, url_name
 
         try:
             url = check_url(url)
@@ -259,18 +179,15 @@ class EditorController(QObject):
         self.stepChanged.emit("analyse")
 
         def work(task: Task):
-            maker = self.maker()
-            analysis = maker.pipeline.analyse(source, resolve_engine(engine, maker.pipeline),
-                                              name=label if isinstance(source, bytes) else None)
+            analysis = analyse_source(self.app, source, engine, label)
             task.check_cancel()
-            photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
-                              subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
+            photo = photo_view(analysis)
             task.report(-1, "Composing…")
             try:
                 sticker, error = self._compose_now(analysis, style, selection), None
             except StickerStudioError as exc:
                 sticker, error = None, str(exc)
-            return gen, photo, sticker, style, error, maker.pipeline.model_versions()
+            return gen, photo, sticker, style, error, self.app.pipeline.model_versions()
 
         def done(result) -> None:
             rgen, photo, sticker, used_style, error, versions = result
@@ -303,9 +220,7 @@ class EditorController(QObject):
     # -- composing -------------------------------------------------------------------------
     def _compose_now(self, analysis, style: StickerStyle, selection) -> StickerView:
         """Worker side: compose and convert for display."""
-        made = self.maker().compose(analysis, style, selection)
-        return StickerView(image=to_qimage(made.image), pil=made.image, made=made,
-                           indices=list(made.cutout.indices))
+        return sticker_view(self.app.maker.compose(analysis, style, selection))
 
     def _show_sticker(self, sticker: StickerView | None) -> None:
         if sticker is not None:
@@ -404,9 +319,8 @@ class EditorController(QObject):
 
         def work(task: Task):
             t0 = time.perf_counter()
-            entry = self.maker().save(sticker.made, preset, meta)
-            written = _write_export(sticker.made.encoded, target) if target else None
-            return entry, written, (time.perf_counter() - t0) * 1000
+            saved = export_jobs.save_sticker(self.app, sticker.made, preset, meta, target)
+            return saved.entry, saved.written, (time.perf_counter() - t0) * 1000
 
         def done(result) -> None:
             entry, written, ms = result
@@ -425,9 +339,7 @@ class EditorController(QObject):
                      on_done: Callable[[Path], None] | None = None) -> None:
         """Encode *image* for *preset* and write it to *target* (no library entry)."""
         def work(task: Task):
-            from ..sticker.presets import encode_sticker
-
-            return _write_export(encode_sticker(image, preset), target)
+            return export_jobs.export_image(image, preset, target)
 
         def done(written) -> None:
             note = f" {written.note}" if written.note else ""
@@ -439,10 +351,8 @@ class EditorController(QObject):
 
     def export_entry(self, entry, preset: str, target: Path) -> None:
         """Re-export a library sticker from its full-size master."""
-        def work(task: Task):
-            return _read_library_image(entry)
-
-        self._submit(work, "export", lambda image: self.export_image(image, preset, target))
+        self._submit(lambda task: export_jobs.read_library_image(entry), "export",
+                     lambda image: self.export_image(image, preset, target))
 
     def copy(self, image: Image.Image | None = None) -> None:
         """Put the sticker on the clipboard as PNG with transparency."""
@@ -450,36 +360,24 @@ class EditorController(QObject):
         if image is None:
             self._error("There is no sticker to copy yet; drop a photo first.")
             return
-        self._submit(lambda task: share_png(image), "copy", self._set_clipboard)
+        self._submit(lambda task: export_jobs.share_png(image), "copy", self._on_copied)
 
     def copy_entry(self, entry) -> None:
-        self._submit(lambda task: share_png(_read_library_image(entry)), "copy", self._set_clipboard)
+        self._submit(lambda task: export_jobs.share_png(export_jobs.read_library_image(entry)), "copy",
+                     self._on_copied)
 
-    def _set_clipboard(self, png: bytes) -> None:
-        mime = QMimeData()
-        mime.setData("image/png", png)
-        mime.setImageData(QImage.fromData(png, "PNG"))
-        QGuiApplication.clipboard().setMimeData(mime)
-        self._clipboard_mime = mime
+    def _on_copied(self, png: bytes) -> None:
+        self._clipboard_mime = put_png_on_clipboard(png)
         self.copied.emit()
         self.message.emit("success", "Copied the sticker with its transparency; paste it into a chat.")
 
     def drag_file(self) -> Path:
         """Encode the sticker for the current preset into a temp file to drag out (GUI thread)."""
-        from ..library import slugify
-        from ..sticker.presets import encode_sticker
-
         image = self.current_image()
         if image is None:
             raise ExportError("There is no sticker to drag yet.")
-        enc = encode_sticker(image, self.preset)
-        folder = self.app.paths.cache / "drag"
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*"):  # only the last dragged file is kept
-            old.unlink(missing_ok=True)
-        path = unique_path(folder, slugify(self.style.caption or self.source_label or "sticker"), enc.extension)
-        atomic_write_bytes(path, enc.data)
-        return path
+        return export_jobs.write_drag_file(self.app, image, self.preset,
+                                           self.style.caption or self.source_label or "sticker")
 
     # -- batch, generation -----------------------------------------------------------------
     def run_batch(self, paths: list[Path]) -> None:
@@ -490,26 +388,16 @@ class EditorController(QObject):
         style, engine, preset = self.style, self.engine, self.preset
         self.stepChanged.emit("analyse")
 
+        options = MakeOptions(style=style, engine=engine, preset=preset)
+
         def work(task: Task):
-            maker = self.maker()
-            eng = resolve_engine(engine, maker.pipeline)
-            failures = []
-            for i, path in enumerate(paths):
-                task.check_cancel()
-                task.report(i / n, f"Sticker {i + 1} of {n}: {path.name}")
-                try:
-                    analysis = maker.pipeline.analyse(path, eng)
-                    made = maker.compose(analysis, style, "auto")
-                    maker.save(made, preset, {"source_name": path.name, "source_path": str(path.resolve())})
-                    photo = PhotoView(analysis, rgb_to_qimage(analysis.rgb),
-                                      subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
-                    sticker = StickerView(to_qimage(made.image), made.image, made, indices=made.cutout.indices)
-                    task.emit_partial(BatchItem(path, None, photo, sticker))
-                except StickerStudioError as exc:
-                    failures.append(f"{path.name}: {exc}")
-                    task.emit_partial(BatchItem(path, str(exc)))
-            task.report(1.0, "Batch finished")
-            return failures
+            def shown(outcome: Outcome[MadeItem]) -> None:  # views are built here, on the worker
+                made = outcome.result.made if outcome.result else None
+                task.emit_partial(BatchItem(outcome.item, outcome.error, photo_view(made.analysis) if made else None,
+                                            sticker_view(made) if made else None))
+
+            report = make_batch(self.app, paths, options, task, on_item=shown)
+            return [f"{path.name}: {error}" for path, error in report.failures]
 
         def partial(item: BatchItem) -> None:
             if gen != self._generation or item.sticker is None:
@@ -517,7 +405,7 @@ class EditorController(QObject):
             self.analyse_runs += 1
             self.photo = item.photo
             self.source, self.source_label = item.path, item.path.name
-            self.source_meta = {"source_name": item.path.name, "source_path": str(item.path.resolve())}
+            self.source_meta = source_meta(item.path)
             self.selection = "auto"
             self.photoChanged.emit(item.photo)
             self._show_sticker(item.sticker)
@@ -544,22 +432,10 @@ class EditorController(QObject):
     def generate(self, prompt: str) -> None:
         """Text → image with the configured providers, then into the editor."""
         self._cancel_long()
-        settings = self.settings
+        options = GenerateOptions(prompt, setup_hint="Open Settings (Ctrl+,) to add one.")
 
         def work(task: Task):
-            try:
-                from ..genai import chain
-            except ImportError as exc:
-                raise GenerationError("Text-to-image is not available: the genai component could not "
-                                      f"be loaded ({exc}).") from None
-            missing = chain.describe_missing_configuration(settings)
-            if missing:
-                raise GenerationError(f"{missing} Open Settings (Ctrl+,) to add one.")
-            result = chain.generate(prompt, settings, cancel=task.cancel_event,
-                                    progress=lambda label: task.report(-1, f"Asking {label}…"))
-            self.library.add(kind="generated", data=result.data, fmt=result.suffix.lstrip("."),
-                             width=result.width, height=result.height, title=prompt, meta=result.metadata())
-            return result
+            return generate_image(self.app, options, task).image
 
         def done(result) -> None:
             self.message.emit("info", f"Generated by {result.provider}.")
@@ -590,27 +466,13 @@ class EditorController(QObject):
     # -- library ------------------------------------------------------------------------------
     def reopen(self, entry) -> None:
         """Back into the editor: from its photo when that still exists, else as a finished image."""
-        meta = entry.meta or {}
-        try:
-            style = StickerStyle(caption=meta.get("caption", entry.title or ""),
-                                 font=meta.get("font", self.style.font),
-                                 text_color=meta.get("text_color", self.style.text_color),
-                                 stroke_color=meta.get("stroke_color", self.style.stroke_color),
-                                 position=meta.get("position", self.style.position),
-                                 outline_px=int(meta.get("outline_px", self.style.outline_px)),
-                                 shadow=bool(meta.get("shadow", self.style.shadow))).validate()
-        except (StickerStudioError, TypeError, ValueError):
-            style = self.style
-        self.style = style
-        if meta.get("preset"):
-            self.preset = meta["preset"]
-        self.styleRestored.emit(style)
-        source = meta.get("source_path")
-        if source and Path(source).is_file():
-            subjects = meta.get("subjects")
-            self.load(Path(source), Path(source).name,
-                      {"source_name": Path(source).name, "source_path": source},
-                      selection=subjects if isinstance(subjects, list) and subjects else "auto")
+        plan = plan_reopen(entry, self.style)
+        self.style = plan.style
+        if plan.preset:
+            self.preset = plan.preset
+        self.styleRestored.emit(plan.style)
+        if plan.source is not None:
+            self.load(plan.source, plan.source.name, plan.meta, selection=plan.selection)
             return
         self._generation += 1
         gen = self._generation
@@ -626,7 +488,7 @@ class EditorController(QObject):
             self.timingsChanged.emit({})
             self._show_sticker(StickerView(to_qimage(image), image, None, entry))
 
-        self._submit(lambda task: _read_library_image(entry), "analyse", done, busy="Opening…")
+        self._submit(lambda task: export_jobs.read_library_image(entry), "analyse", done, busy="Opening…")
 
     def delete_entry(self, entry) -> None:
         self.library.delete(entry.id)
@@ -640,79 +502,24 @@ class EditorController(QObject):
     def warm_up(self, preload: bool = True) -> None:
         """Build the pipeline (and load the default model) in the background after start-up."""
         def work(task: Task):
-            maker = self.maker()
+            pipeline = self.app.pipeline
             if preload:
                 from ..engine.pipeline import SALIENT_DEFAULT
 
                 try:
-                    maker.pipeline.salient(SALIENT_DEFAULT)
+                    pipeline.salient(SALIENT_DEFAULT)
                 except StickerStudioError as exc:
                     log.info("preloading %s skipped: %s", SALIENT_DEFAULT, exc)
-            return maker.pipeline.model_versions()
+            return pipeline.model_versions()
 
         self.runner.submit(work, kind="warmup", on_done=self.modelsChanged.emit,
                            on_failed=lambda text: self.message.emit("error", text))
 
     def refresh_models(self) -> None:
-        self.runner.submit(lambda task: self.maker().pipeline.model_versions(), kind="models",
+        self.runner.submit(lambda task: self.app.pipeline.model_versions(), kind="models",
                            on_done=self.modelsChanged.emit)
 
     def shutdown(self, wait_ms: int = 5000) -> None:
         self.runner.shutdown(wait_ms)
-        self._release_clipboard()
-
-    def _release_clipboard(self) -> None:
-        """Hand our clipboard data over to a copy Qt owns.
-
-        The clipboard keeps the QMimeData we gave it until the process exits;
-        a Python-made one would then be destroyed after the interpreter has
-        shut down, which crashes. The image stays on the clipboard.
-        """
-        mime, self._clipboard_mime = self._clipboard_mime, None
-        clipboard = QGuiApplication.clipboard()
-        if mime is not None and clipboard.mimeData() is mime:
-            clipboard.setImage(QImage(mime.imageData()))
-
-
-@dataclass(frozen=True)
-class Written:
-    path: Path
-    note: str = ""
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-
-def _write_export(encoded, target: Path) -> Written:
-    """Write encoded bytes, fixing the suffix when the preset chose another format."""
-    target = Path(target)
-    note = ""
-    if target.suffix.lower() != encoded.extension:
-        fixed = target.with_suffix(encoded.extension)
-        if target.suffix:
-            note = f"saved as {fixed.name} because the preset writes {encoded.format}"
-        target = fixed
-    if target.is_dir():
-        raise ExportError(f"{target} is a folder; choose a file name.")
-    try:
-        atomic_write_bytes(target, encoded.data)
-    except OSError as exc:
-        raise ExportError(f"Could not write {target}: {exc.strerror or exc}.") from None
-    return Written(target, note)
-
-
-def _read_library_image(entry) -> Image.Image:
-    from ..imaging import load_image
-
-    path = entry.master if entry.master and entry.master.is_file() else entry.path
-    return load_image(path, name=path.name)
-
-
-def share_png(image: Image.Image) -> bytes:
-    """PNG for the clipboard and drag-out: at most SHARE_SIDE px, alpha kept."""
-    from ..sticker.presets import Preset, encode_sticker
-
-    share = Preset("share", "Clipboard PNG", "max", SHARE_SIDE, ("PNG",), None)
-    return encode_sticker(image, share).data
-
+        release_clipboard(self._clipboard_mime)
+        self._clipboard_mime = None

@@ -10,14 +10,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QColorDialog, QComboBox, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSlider, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+)
 
+from ..jobs.engines import ENGINE_CHOICES
 from ..sticker.compose import MAX_OUTLINE_PX, StickerStyle
 from ..sticker.fonts import FALLBACK_FONT, list_fonts
 from ..sticker.presets import PRESETS
-from .controller import ENGINE_CHOICES, ENGINE_LABELS
 
+ENGINE_LABELS = {"auto": "Auto", "fast": "Fast", "quality": "High quality"}
 PRESET_LABELS = {"whatsapp": "WhatsApp", "telegram": "Telegram", "signal": "Signal", "discord": "Discord",
                  "png": "PNG (full size)"}
 ENGINE_TIPS = {

@@ -11,8 +11,18 @@ import math
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import (QColor, QGuiApplication, QIcon, QIconEngine, QImage, QPainter, QPainterPath,
-                           QPalette, QPen, QPixmap)
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
 
 from ..config.paths import bundled
 
@@ -303,7 +313,7 @@ class LineIconEngine(QIconEngine):
         pm.setDevicePixelRatio(scale)
         return pm
 
-    def clone(self) -> "LineIconEngine":
+    def clone(self) -> LineIconEngine:
         return LineIconEngine(self.name, self.colour)
 
     def key(self) -> str:

@@ -10,45 +10,64 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDrag, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QLineEdit,
-                               QMainWindow, QMessageBox, QProgressBar, QPushButton, QScrollArea,
-                               QSizePolicy, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QDrag, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
-from ..errors import StickerStudioError
+from ..errors import ConfigError, StickerStudioError
+from ..imaging.suffixes import IMAGE_SUFFIXES
+from ..jobs.context import AppContext
+from ..jobs.engines import engine_setting
+from ..sticker.compose import STYLE_DEFAULT_FIELDS
 from ..sticker.presets import get_preset
-from . import theme
-from .controller import EditorController, engine_setting
+from .controller import EditorController
 from .controls import StickerControls
 from .drop_zone import DropZone, mime_for_file, payload_from_mime
 from .gallery import GalleryView
 from .icons import app_icon, icon
+from .menus import build_menus, build_toolbar, make_action
 from .message_bar import MessageBar
 from .metrics_service import MetricsService
+from .panels import EditorSide, JobFooter, PromptBar, StatusLabels, ask_export_path
 from .qt_settings import Preferences, open_qsettings
-from .steps import StepIndicator
 from .training import TrainingAdapter
+from .trash import TrashWithUndo
 from .tray import TrayController
 
 log = logging.getLogger(__name__)
 
-IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.webp *.bmp *.tif *.tiff *.gif);;All files (*)"
-STYLE_FIELDS = ("font", "text_color", "stroke_color", "position", "outline_px", "shadow")
+IMAGE_FILTER = f"Images ({' '.join('*' + s for s in IMAGE_SUFFIXES)});;All files (*)"
+#: Settings the settings dialog edits.
+DIALOG_FIELDS = ("preset", "font", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
 
 
 class MainWindow(QMainWindow):
     shown = Signal()  # first time the window is on screen (start-up benchmark)
 
-    def __init__(self, app, *, services: bool = True, warm_up: bool = True,
+    def __init__(self, app: AppContext, *, services: bool = True, warm_up: bool = True,
                  training_factory=None) -> None:
         super().__init__()
         self.app = app
         self.paths = app.paths
         self.prefs = Preferences(open_qsettings(app.paths))
-        self.settings = self.prefs.apply_to(app.settings)
-        self.controller = EditorController(app, self.settings, self)
+        legacy = self.prefs.legacy_settings()
+        if legacy:  # choices an older version kept in QSettings move into settings.json once
+            app.store.adopt(legacy)
+            self.prefs.forget_legacy()
+        self.settings = app.settings
+        self.controller = EditorController(app, self)
+        self.trash = TrashWithUndo(self.controller, self.show_message, self)
         self.training = TrainingAdapter(app.paths, self.settings, factory=training_factory, parent=self)
         self.metrics = MetricsService(self.settings.metrics_port)
         self._services = services
@@ -56,7 +75,6 @@ class MainWindow(QMainWindow):
         self._shut_down = False
         self._first_show_at: float | None = None
         self._gallery_dirty = True
-        self._last_deleted = None
         self.setWindowTitle("Sticker Studio")
         self.setWindowIcon(app_icon())
         self.setAccessibleName("Sticker Studio")
@@ -64,8 +82,8 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.tray = TrayController(self.training, lambda: self.metrics.url, self)
-        self._build_menus()
-        self._build_toolbar()
+        build_menus(self)
+        build_toolbar(self)
         self._build_central()
         self._build_status()
         self._connect()
@@ -76,75 +94,29 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(50, self.controller.warm_up)
 
     # -- construction ----------------------------------------------------------------------
-    def _action(self, text: str, icon_name: str | None, tip: str, slot, shortcut=None) -> QAction:
-        a = QAction(icon(icon_name) if icon_name else app_icon(), text, self)
-        if shortcut is not None:
-            a.setShortcut(QKeySequence(shortcut))
-            keys = a.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-            tip = f"{tip} ({keys})" if keys else tip
-        a.setToolTip(tip)
-        a.setStatusTip(tip)
-        a.triggered.connect(slot)
-        self.addAction(a)
-        return a
-
     def _build_actions(self) -> None:
         S = QKeySequence.StandardKey
-        self.open_action = self._action("&Open…", "open", "Open one or more photos", self.open_files, S.Open)
-        self.paste_action = self._action("&Paste", "paste", "Make a sticker from the image on the clipboard",
+        self.open_action = make_action(self, "&Open…", "open", "Open one or more photos", self.open_files, S.Open)
+        self.paste_action = make_action(self, "&Paste", "paste", "Make a sticker from the image on the clipboard",
                                          self.paste, S.Paste)
-        self.save_action = self._action("&Save", "save", "Save the sticker into the library", self.save, S.Save)
-        self.export_action = self._action("&Export…", "export", "Save the sticker into the library and to a "
+        self.save_action = make_action(self, "&Save", "save", "Save the sticker into the library", self.save, S.Save)
+        self.export_action = make_action(self, "&Export…", "export", "Save the sticker into the library and to a "
                                           "file you choose", self.export, S.SaveAs)
-        self.copy_action = self._action("&Copy", "copy", "Copy the sticker with transparency", self.copy, S.Copy)
-        self.undo_action = self._action("&Undo delete", "undo", "Bring back the sticker you just deleted",
+        self.copy_action = make_action(self, "&Copy", "copy", "Copy the sticker with transparency", self.copy, S.Copy)
+        self.undo_action = make_action(self, "&Undo delete", "undo", "Bring back the sticker you just deleted",
                                         self.undo_delete, S.Undo)
-        self.settings_action = self._action("Se&ttings…", "settings", "Keys, defaults, metrics and training",
+        self.settings_action = make_action(self, "Se&ttings…", "settings", "Keys, defaults, metrics and training",
                                             self.open_settings, S.Preferences)
         if self.settings_action.shortcut().isEmpty():
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.generate_action = self._action("&Generate", "generate", "Make an image from the text with your "
+        self.generate_action = make_action(self, "&Generate", "generate", "Make an image from the text with your "
                                             "text-to-image provider", self.generate, "Ctrl+G")
-        self.cancel_action = self._action("Cancel", "stop", "Stop the running job", self.controller.cancel,
+        self.cancel_action = make_action(self, "Cancel", "stop", "Stop the running job", self.controller.cancel,
                                           "Esc")
-        self.create_view = self._action("&Create", "create", "The editor", lambda: self.tabs.setCurrentIndex(0),
+        self.create_view = make_action(self, "&Create", "create", "The editor", lambda: self.tabs.setCurrentIndex(0),
                                         "Ctrl+1")
-        self.gallery_view = self._action("&Gallery", "gallery", "Saved stickers", self.show_gallery, "Ctrl+2")
-        self.about_action = self._action("&About Sticker Studio", None, "Version and licences", self.about)
-
-    def _build_menus(self) -> None:
-        mb = self.menuBar()
-        m = mb.addMenu("&File")
-        for a in (self.open_action, self.paste_action, None, self.save_action, self.export_action, None,
-                  self.settings_action, None, self.tray.quit):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("&Edit")
-        for a in (self.copy_action, self.paste_action, None, self.undo_action, None, self.generate_action,
-                  self.cancel_action):
-            m.addSeparator() if a is None else m.addAction(a)
-        m = mb.addMenu("&View")
-        m.addAction(self.create_view)
-        m.addAction(self.gallery_view)
-        m = mb.addMenu("&Training")
-        for a in (self.tray.retrain, self.tray.pause, self.tray.last):
-            m.addAction(a)
-        m = mb.addMenu("&Help")
-        m.addAction(self.tray.open_metrics)
-        m.addAction(self.about_action)
-
-    def _build_toolbar(self) -> None:
-        tb = self.addToolBar("Main")
-        tb.setObjectName("MainToolbar")
-        tb.setMovable(False)
-        tb.setIconSize(QSize(20, 20))
-        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for a in (self.open_action, self.paste_action, None, self.save_action, self.export_action,
-                  self.copy_action):
-            tb.addSeparator() if a is None else tb.addAction(a)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        tb.addWidget(spacer)
-        tb.addAction(self.settings_action)
+        self.gallery_view = make_action(self, "&Gallery", "gallery", "Saved stickers", self.show_gallery, "Ctrl+2")
+        self.about_action = make_action(self, "&About Sticker Studio", None, "Version and licences", self.about)
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -169,113 +141,43 @@ class MainWindow(QMainWindow):
         self.drop_zone.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.preview = self.drop_zone.preview
         left.addWidget(self.drop_zone, 1)
-        prompt_card = QFrame()
-        prompt_card.setObjectName("Card")
-        pl = QHBoxLayout(prompt_card)
-        pl.setContentsMargins(12, 10, 12, 10)
-        pl.setSpacing(8)
-        self._prompt_icon = QLabel()
-        pl.addWidget(self._prompt_icon)
-        self.prompt = QLineEdit()
-        self.prompt.setPlaceholderText("Or describe a sticker to generate, e.g. “a corgi astronaut waving”")
-        self.prompt.setAccessibleName("Text-to-image prompt")
-        self.prompt.setToolTip("Describe an image; Generate asks your text-to-image provider for it")
-        self.prompt.returnPressed.connect(self.generate)
-        pl.addWidget(self.prompt, 1)
-        self.generate_button = QPushButton(icon("generate"), "Generate")
-        self.generate_button.setToolTip(self.generate_action.toolTip())
-        self.generate_button.setAccessibleName("Generate")
-        self.generate_button.clicked.connect(self.generate)
-        pl.addWidget(self.generate_button)
-        left.addWidget(prompt_card)
+        self.prompt_bar = PromptBar(self.generate_action)
+        self.prompt_bar.generateRequested.connect(self.generate)
+        self.prompt, self.generate_button = self.prompt_bar.prompt, self.prompt_bar.generate_button
+        left.addWidget(self.prompt_bar)
         row.addLayout(left, 1)
 
         self.controls = StickerControls(self.controller.style, self.controller.engine, self.controller.preset,
                                         self.prefs)
-        self.save_button = QPushButton(icon("save", "#FFFFFF"), "Save to library")
-        self.save_button.setObjectName("Primary")
-        self.save_button.setToolTip(self.save_action.toolTip())
-        self.save_button.setAccessibleName("Save to library")
-        self.save_button.clicked.connect(self.save)
-        self.export_button = QPushButton(icon("export"), "Export…")
-        self.export_button.setToolTip(self.export_action.toolTip())
-        self.export_button.clicked.connect(self.export)
-        self.copy_button = QPushButton(icon("copy"), "Copy")
-        self.copy_button.setToolTip(self.copy_action.toolTip())
-        self.copy_button.clicked.connect(self.copy)
-        self.controls.add_button(self.save_button)
-        pair = QHBoxLayout()
-        pair.setSpacing(8)
-        pair.addWidget(self.export_button)
-        pair.addWidget(self.copy_button)
-        self.controls.buttons.addLayout(pair)
-        self.info = QLabel()
-        self.info.setObjectName("Muted")
-        self.info.setWordWrap(True)
-        self.info.setAccessibleName("About this sticker")
-        self.controls.buttons.addSpacing(6)
-        self.controls.buttons.addWidget(self.info)
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setFixedWidth(360)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        row.addWidget(scroll)
+        self.side = EditorSide(self.controls, self.save_action, self.export_action, self.copy_action)
+        self.save_button, self.export_button = self.side.save_button, self.side.export_button
+        self.copy_button, self.info = self.side.copy_button, self.side.info
+        row.addWidget(self.side)
         self.tabs.addTab(create, icon("create"), "Create")
 
         self.gallery = GalleryView(self.controller)
         self.tabs.addTab(self.gallery, icon("gallery"), "Gallery")
 
-        # footer: steps, progress, cancel
-        footer = QFrame()
-        footer.setObjectName("Card")
-        fl = QHBoxLayout(footer)
-        fl.setContentsMargins(14, 8, 10, 8)
-        fl.setSpacing(12)
-        self.steps = StepIndicator()
-        fl.addWidget(self.steps, 1)
-        prog = QVBoxLayout()
-        prog.setSpacing(4)
-        self.progress_label = QLabel("Ready")
-        self.progress_label.setObjectName("Muted")
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(False)
-        self.progress.setAccessibleName("Progress")
-        self.progress.setFixedWidth(220)
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
-        prog.addWidget(self.progress_label)
-        prog.addWidget(self.progress)
-        fl.addLayout(prog)
-        self.cancel_button = QPushButton(icon("stop"), "Cancel")
-        self.cancel_button.setToolTip(self.cancel_action.toolTip())
-        self.cancel_button.setAccessibleName("Cancel")
-        self.cancel_button.clicked.connect(self.controller.cancel)
-        fl.addWidget(self.cancel_button)
-        outer.addWidget(footer)
+        self.footer = JobFooter(self.cancel_action)
+        self.steps, self.progress = self.footer.steps, self.footer.progress
+        self.progress_label = self.footer.progress_label
+        self.cancel_button = self.footer.cancel_button
+        outer.addWidget(self.footer)
         self.setCentralWidget(central)
         self.drop_zone.setFocus()
         self.refresh_theme()
 
     def refresh_theme(self) -> None:
         """Re-colour what was painted with theme colours (the system switched light/dark)."""
-        self._prompt_icon.setPixmap(icon("generate", theme.current().accent)
-                                    .pixmap(QSize(20, 20), self.devicePixelRatioF()))
+        self.prompt_bar.refresh_theme(self.devicePixelRatioF())
         self.drop_zone.empty.refresh_art()
         self.update()
 
     def _build_status(self) -> None:
-        sb = self.statusBar()
-        sb.setSizeGripEnabled(False)
-        self.style_label = QLabel("Style: –")
-        self.style_label.setToolTip("What the style classifier thinks the image is (photo or drawing)")
-        self.engine_label = QLabel("")
-        self.models_label = QLabel("Models: loading on first use")
-        self.models_label.setToolTip("Model versions in use; a newly trained model is picked up automatically")
-        self.metrics_label = QLabel("")
-        for w in (self.style_label, self.engine_label, self.models_label, self.metrics_label):
-            sb.addPermanentWidget(w)
+        self.status = StatusLabels(self.statusBar())
+        st = self.status
+        self.style_label, self.engine_label, self.models_label = st.style_label, st.engine_label, st.models_label
+        self.metrics_label = st.metrics_label
 
     def _connect(self) -> None:
         c = self.controller
@@ -285,8 +187,8 @@ class MainWindow(QMainWindow):
         c.stickerChanged.connect(self._on_sticker)
         c.timingsChanged.connect(self.steps.set_timings)
         c.message.connect(self.show_message)
-        c.progressChanged.connect(self._on_progress)
-        c.modelsChanged.connect(self._on_models)
+        c.progressChanged.connect(self.footer.show_progress)
+        c.modelsChanged.connect(self.status.show_models)
         c.libraryChanged.connect(self._on_library_changed)
         c.styleRestored.connect(self._on_style_restored)
         c.selectionChanged.connect(lambda sel: self.controls.set_all_subjects(sel == "all"))
@@ -302,6 +204,7 @@ class MainWindow(QMainWindow):
         self.gallery.exportRequested.connect(self.export_entry)
         self.gallery.copyRequested.connect(c.copy_entry)
         self.gallery.deleteRequested.connect(self.delete_entry)
+        self.trash.changed.connect(self._update_actions)
         self.tabs.currentChanged.connect(self._on_tab)
         self.tray.showHideRequested.connect(self.toggle_visible)
         self.tray.quitRequested.connect(self.quit_app)
@@ -318,22 +221,16 @@ class MainWindow(QMainWindow):
         self.training.start_in_background(self.controller.runner)
 
     def _on_metrics_started(self, error: str | None) -> None:
+        self.status.show_metrics(error, self.metrics.port, self.metrics.url)
         if error:
-            self.metrics_label.setText("Metrics: off")
-            self.metrics_label.setToolTip(error)
             self.statusBar().showMessage(error, 15000)
-        else:
-            self.metrics_label.setText(f"Metrics: 127.0.0.1:{self.metrics.port}")
-            self.metrics_label.setToolTip(f"Prometheus metrics at {self.metrics.url}")
 
     def _on_training_event(self, event: dict) -> None:
         if event.get("kind") == "promoted":
             self.controller.refresh_models()
         if event.get("kind") == "progress" and isinstance(event.get("progress"), (int, float)) \
                 and not self.controller.busy:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * float(event["progress"])))
-            self.progress_label.setText(f"Training: {event.get('message', '')}"[:60])
+            self.footer.show_progress(float(event["progress"]), f"Training: {event.get('message', '')}")
 
     # -- inputs -----------------------------------------------------------------------------------
     def open_files(self) -> None:
@@ -381,14 +278,10 @@ class MainWindow(QMainWindow):
             return
         from ..library import slugify
 
-        preset = get_preset(self.controller.preset)
-        start = Path(self.prefs.text("export_dir", str(Path.home())))
         name = slugify(self.controller.style.caption or Path(self.controller.source_label or "sticker").stem)
-        target, _ = QFileDialog.getSaveFileName(self, "Export sticker", str(start / f"{name}{preset.extension}"),
-                                                f"Sticker (*{preset.extension});;All files (*)")
+        target = ask_export_path(self, self.prefs, "Export sticker", name, get_preset(self.controller.preset).extension)
         if target:
-            self.prefs.set_text("export_dir", str(Path(target).parent))
-            self.controller.save(Path(target))
+            self.controller.save(target)
 
     def copy(self) -> None:
         focus = QApplication.focusWidget()
@@ -437,37 +330,16 @@ class MainWindow(QMainWindow):
         from ..library import slugify
 
         preset = get_preset(preset_name)
-        start = Path(self.prefs.text("export_dir", str(Path.home())))
-        name = f"{slugify(entry.title or entry.path.stem)}-{preset.name}{preset.extension}"
-        target, _ = QFileDialog.getSaveFileName(self, f"Export for {preset.name}", str(start / name),
-                                                f"Sticker (*{preset.extension});;All files (*)")
+        target = ask_export_path(self, self.prefs, f"Export for {preset.name}",
+                                 f"{slugify(entry.title or entry.path.stem)}-{preset.name}", preset.extension)
         if target:
-            self.prefs.set_text("export_dir", str(Path(target).parent))
-            self.controller.export_entry(entry, preset.name, Path(target))
+            self.controller.export_entry(entry, preset.name, target)
 
     def delete_entry(self, entry) -> None:
-        try:
-            self.controller.delete_entry(entry)
-        except StickerStudioError as exc:
-            self.show_message("error", str(exc))
-            return
-        self._last_deleted = entry
-        self._update_actions()
-        title = entry.title or entry.path.stem
-        self.show_message("info", f"Moved “{title}” to the library's trash.", action="Undo",
-                          callback=self.undo_delete)
+        self.trash.delete(entry)
 
     def undo_delete(self) -> None:
-        entry, self._last_deleted = self._last_deleted, None
-        self._update_actions()
-        if entry is None:
-            return
-        try:
-            self.controller.undelete_entry(entry.id)
-        except StickerStudioError as exc:
-            self.show_message("error", str(exc))
-            return
-        self.show_message("success", f"Restored “{entry.title or entry.path.stem}”.")
+        self.trash.undo()
 
     # -- settings -------------------------------------------------------------------------------------
     def open_settings(self) -> None:
@@ -479,15 +351,13 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self, new) -> None:
         old = self.settings
-        changed = [n for n in ("preset", "font", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
-                   if getattr(old, n) != getattr(new, n)]
-        for n in changed:
-            setattr(old, n, getattr(new, n))
-        self.prefs.remember(old, changed)
+        changed = [n for n in DIALOG_FIELDS if getattr(old, n) != getattr(new, n)]
+        if not self._remember({n: getattr(new, n) for n in changed}):
+            return
         if "metrics_port" in changed and self._services:
             self.start_services_metrics_only()
-        if ("nightly_time" in changed or "nightly_enabled" in changed) and self.training.available:
-            self.training.restart(self.controller.runner)
+        if "nightly_time" in changed or "nightly_enabled" in changed:
+            self.training.changed.emit()  # the scheduler follows the settings itself; the tray redraws
         notes = []
         if "cpu_threads" in changed:
             notes.append("the CPU thread count applies after a restart")
@@ -513,21 +383,10 @@ class MainWindow(QMainWindow):
             self.drop_zone.show_content(True)
             self.progress_label.setText(text[:60])
         else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(1000 if self.controller.sticker is not None else 0)
-            self.progress_label.setText("Ready")
+            self.footer.show_ready(self.controller.sticker is not None)
             if self.controller.sticker is None and self.controller.photo is None:
                 self.drop_zone.show_content(False)
         self._update_actions()
-
-    def _on_progress(self, fraction: float, text: str) -> None:
-        if fraction < 0:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(1000 * min(1.0, fraction)))
-        if text:
-            self.progress_label.setText(text[:60])
 
     def _on_photo(self, photo) -> None:
         if photo is None:
@@ -535,8 +394,7 @@ class MainWindow(QMainWindow):
             self.drop_zone.set_subject_count(0)
             self.controls.set_subject_count(0)
             self.drop_zone.set_mode("sticker")
-            self.style_label.setText("Style: –")
-            self.engine_label.setText("")
+            self.status.show_analysis(None)
             return
         a = photo.analysis
         n = len(a.instances)
@@ -544,14 +402,7 @@ class MainWindow(QMainWindow):
         self.preview.set_photo(photo.image, photo.outlines, selected)
         self.drop_zone.set_subject_count(n)
         self.controls.set_subject_count(n)
-        if a.style is not None:
-            self.style_label.setText(f"Style: {_style_word(a.style)} ({a.style.score * 100:.0f}%)")
-            self.style_label.setToolTip(f"Style classifier {a.style.model}: {a.style.style}")
-        else:
-            self.style_label.setText("Style: not classified")
-            self.style_label.setToolTip("No style classifier is installed; the default engine was used.")
-        self.engine_label.setText(f"Cut out by {a.engine}")
-        self.engine_label.setToolTip(a.note or f"The subject was found by the {a.engine} model.")
+        self.status.show_analysis(a)
         self.setWindowTitle(f"{self.controller.source_label} — Sticker Studio")
         self._update_hint()
 
@@ -563,7 +414,7 @@ class MainWindow(QMainWindow):
         if sticker is not None and sticker.made is None:
             self.drop_zone.set_mode("sticker")
             self.setWindowTitle(f"{sticker.entry.title or 'Saved sticker'} — Sticker Studio")
-        self._update_info()
+        self.side.show_sticker(sticker, self.controller.source_label)
         self._update_hint()
         self._update_actions()
 
@@ -578,42 +429,28 @@ class MainWindow(QMainWindow):
             text = ""
         self.drop_zone.hint.setText(text)
 
-    def _update_info(self) -> None:
-        s = self.controller.sticker
-        if s is None:
-            self.info.setText("")
-            return
-        if s.made is None:
-            self.info.setText(f"Saved sticker, {s.pil.width}×{s.pil.height}. Export or copy it; open its "
-                              "photo again to change it.")
-            return
-        a = s.made.analysis
-        subj = f"{len(s.indices)} of {len(a.instances)} subject{'s' if len(a.instances) != 1 else ''}"
-        w, h = a.source_size
-        self.info.setText(f"{self.controller.source_label}: {w}×{h} {_style_word(a.style)} · {subj} · "
-                          f"{s.pil.width}×{s.pil.height} sticker" + (f"\n{a.note}" if a.note else ""))
-
-    def _on_models(self, versions: dict) -> None:
-        if versions:
-            self.models_label.setText("Models: " + ", ".join(sorted(versions.values())))
-            self.models_label.setToolTip("\n".join(f"{k}: {v}" for k, v in sorted(versions.items())))
+    def _remember(self, changes: dict) -> bool:
+        """Write changed settings to settings.json (shared with the CLI and the scheduler)."""
+        if not changes:
+            return True
+        try:
+            self.app.store.update(changes)
+        except (ConfigError, OSError) as exc:
+            self.show_message("error", f"The settings could not be saved: {exc}")
+            return False
+        return True
 
     def _on_style_changed(self, style) -> None:
         self.controller.set_style(style)
-        changed = [n for n in STYLE_FIELDS if getattr(self.settings, n) != getattr(style, n)]
-        if changed:
-            for n in changed:
-                setattr(self.settings, n, getattr(style, n))
-            self.prefs.remember(self.settings, changed)
+        self._remember({n: getattr(style, n) for n in STYLE_DEFAULT_FIELDS
+                        if getattr(self.settings, n) != getattr(style, n)})
 
     def _on_engine_changed(self, choice: str) -> None:
-        self.settings.engine = engine_setting(choice)
-        self.prefs.remember(self.settings, ["engine"])
+        self._remember({"engine": engine_setting(choice)})
         self.controller.set_engine(choice)
 
     def _on_preset_changed(self, name: str) -> None:
-        self.settings.preset = name
-        self.prefs.remember(self.settings, ["preset"])
+        self._remember({"preset": name})
         self.controller.set_preset(name)
 
     def _on_style_restored(self, style) -> None:
@@ -626,13 +463,11 @@ class MainWindow(QMainWindow):
         for a in (self.export_action, self.copy_action):
             a.setEnabled(has)
         self.save_action.setEnabled(editable)
-        self.save_button.setEnabled(editable)
-        self.export_button.setEnabled(has)
-        self.copy_button.setEnabled(has)
+        self.side.enable(has, editable)
         can_cancel = self.controller.can_cancel
         self.cancel_action.setEnabled(can_cancel)
         self.cancel_button.setEnabled(can_cancel)
-        self.undo_action.setEnabled(self._last_deleted is not None)
+        self.undo_action.setEnabled(self.trash.can_undo)
 
     # -- window lifetime -------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802
@@ -685,8 +520,3 @@ class MainWindow(QMainWindow):
         geo = self.prefs.geometry()
         if geo is None or not self.restoreGeometry(geo):
             self.resize(1240, 800)
-
-
-def _style_word(style) -> str:
-    """What the user calls the picture: the classifier's "animated" is a drawing; unclassified is a photo."""
-    return "drawing" if style is not None and style.style == "animated" else "photo"

@@ -1,25 +1,23 @@
-"""GUI preferences in QSettings, layered over the typed ``Settings``.
+"""Window-only state in QSettings: geometry, recent colours, last folders, one-time flags.
 
-Order, later wins: Settings defaults → settings.json → QSettings (what the
-user last chose in the window) → environment variables, so a scripted
-``STICKERSTUDIO_ENGINE=u2net`` still beats a remembered choice. With
-``STICKERSTUDIO_HOME`` set, QSettings is an INI file in that home's config
-folder, so tests and portable installs never touch the real user config.
-API keys are never stored here (keyring only).
+Settings proper (sticker defaults, engine, schedule, metrics port) live in
+``settings.json`` through ``config.store.SettingsStore``, so the CLI and the
+headless scheduler see what the window chose. Versions before that kept them
+here; ``legacy_settings`` hands them over once. With ``STICKERSTUDIO_HOME``
+set, QSettings is an INI file in that home's config folder, so tests and
+portable installs never touch the real user config. API keys are never
+stored here (keyring only).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import fields
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from ..config.paths import HOME_ENV, AppPaths
-from ..config.settings import URL_ENV, Settings, merge
-from ..errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +25,9 @@ ORGANISATION = "StickerStudio"
 APPLICATION = "StickerStudio"
 INI_NAME = "gui.ini"
 
-#: Settings fields the window remembers (sticker defaults and the settings dialog's).
-REMEMBERED = ("preset", "font", "text_color", "stroke_color", "position", "outline_px", "shadow",
-              "engine", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
+#: Settings fields older versions kept in QSettings (now in settings.json).
+LEGACY_FIELDS = ("preset", "font", "text_color", "stroke_color", "position", "outline_px", "shadow",
+                 "engine", "metrics_port", "nightly_time", "nightly_enabled", "cpu_threads")
 MAX_RECENT_COLOURS = 8
 
 
@@ -42,40 +40,24 @@ def open_qsettings(paths: AppPaths, environ: Mapping[str, str] | None = None) ->
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, ORGANISATION, APPLICATION)
 
 
-def _env_key(name: str) -> str:
-    return URL_ENV.get(name) or f"STICKERSTUDIO_{name.upper()}"
-
-
 class Preferences:
     """Typed access to the few things the window remembers between runs."""
 
     def __init__(self, qsettings: QSettings) -> None:
         self.q = qsettings
 
-    # -- Settings fields --------------------------------------------------------
-    def apply_to(self, settings: Settings, environ: Mapping[str, str] | None = None) -> Settings:
-        """Overlay remembered values unless the environment sets that field."""
-        environ = os.environ if environ is None else environ
-        known = {f.name for f in fields(Settings)}
-        for name in REMEMBERED:
-            if name not in known or _env_key(name) in environ:
-                continue
+    # -- settings older versions kept here --------------------------------------------
+    def legacy_settings(self) -> dict[str, Any]:
+        """What an older version remembered here, to move into settings.json once."""
+        found = {}
+        for name in LEGACY_FIELDS:
             raw = self.q.value(f"settings/{name}")
-            if raw is None:
-                continue
-            before = getattr(settings, name)
-            try:
-                merge(settings, {name: raw})
-                settings.validate()
-            except ConfigError as exc:  # a hand-edited or stale value: keep the default
-                log.warning("ignoring remembered %s=%r (%s)", name, raw, exc)
-                setattr(settings, name, before)
-        return settings
+            if raw is not None:
+                found[name] = raw
+        return found
 
-    def remember(self, settings: Settings, names: Iterable[str] = REMEMBERED) -> None:
-        for name in names:
-            value = getattr(settings, name)
-            self.q.setValue(f"settings/{name}", ",".join(value) if isinstance(value, list) else value)
+    def forget_legacy(self) -> None:
+        self.q.remove("settings")
         self.q.sync()
 
     # -- colours -------------------------------------------------------------------

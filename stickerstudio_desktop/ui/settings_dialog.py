@@ -11,11 +11,25 @@ from __future__ import annotations
 import copy
 import logging
 
-from PySide6.QtCore import QSize, QTime, QUrl, Qt
+from PySide6.QtCore import QSize, Qt, QTime, QUrl
 from PySide6.QtGui import QDesktopServices, QFont
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame, QGridLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QTimeEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..config.settings import Settings
 from ..errors import ConfigError
@@ -170,7 +184,7 @@ class SettingsDialog(QDialog):
         form = _card(grid, 1, 0, "Text to image", "generate", span=2)
         keys = _keys_module()
         self.key_rows = [KeyRow(p, label, keys) for p, label in KEY_PROVIDERS]
-        for (p, label), row in zip(KEY_PROVIDERS, self.key_rows):
+        for (_, label), row in zip(KEY_PROVIDERS, self.key_rows):
             form.addRow(f"{label} key", row)
         note = QLabel("Keys are kept in the system keyring, never in a settings file.")
         note.setObjectName("Muted")

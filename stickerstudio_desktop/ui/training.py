@@ -85,16 +85,6 @@ class TrainingAdapter(QObject):
             except Exception:  # noqa: BLE001
                 log.exception("stopping the training scheduler failed")
 
-    def restart(self, runner=None) -> None:
-        """Re-read settings (e.g. a new nightly time); in the background when given a runner."""
-        if self.scheduler is not None:
-            self.stop()
-            self.scheduler = None
-        if runner is not None:
-            self.start_in_background(runner)
-        else:
-            self.start()
-
     @property
     def available(self) -> bool:
         return self.scheduler is not None

@@ -41,7 +41,7 @@ class Task:
     no Python object and nothing is deleted while a thread still uses it.
     """
 
-    def __init__(self, fn: Callable[["Task"], Any], kind: str = "") -> None:
+    def __init__(self, fn: Callable[[Task], Any], kind: str = "") -> None:
         self.fn = fn
         self.kind = kind
         self.cancel_event = threading.Event()

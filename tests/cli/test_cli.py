@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from pathlib import Path
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from stickerstudio_desktop.cli import main
-from stickerstudio_desktop.library import Library
 from stickerstudio_desktop.config.paths import app_paths
+from stickerstudio_desktop.library import Library
 
 
 def test_make_whatsapp_sticker_from_a_photo(photos, tmp_path, capsys):
@@ -75,8 +75,10 @@ def test_classify_prints_json_lines(photos, capsys):
 
 
 def test_classify_tells_cartoons_from_photos():
+    import contextlib
+    import io
+
     from tests.conftest import ROOT
-    import io, contextlib
 
     sample = ROOT / "tests" / "data" / "style_eval"
     buf = io.StringIO()
@@ -178,3 +180,13 @@ def test_every_hostile_file_gets_one_line_and_the_batch_goes_on(tmp_path, capsys
     assert code == 1 and "Traceback" not in err
     assert len(errors) == len(bad) and len(out.splitlines()) == len(cases) - len(bad)
     assert f"{len(cases) - len(bad)} of {len(cases)} succeeded, {len(bad)} failed." in err
+
+
+def test_a_corrupt_settings_file_is_one_warning_and_the_defaults(tmp_path, capsys):
+    home = tmp_path / "h"
+    (home / "config").mkdir(parents=True)
+    (home / "config" / "settings.json").write_text('{"preset": ')
+    assert main(["--home", str(home), "fonts"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("warning: ") and "defaults" in err[0]
+    assert len(list((home / "config").glob("settings.json.bad-*"))) == 1

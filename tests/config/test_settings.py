@@ -7,7 +7,8 @@ import json
 import pytest
 
 from stickerstudio_desktop.config.paths import app_paths
-from stickerstudio_desktop.config.settings import Settings, load_settings, parse_hex_color, save_settings
+from stickerstudio_desktop.config.settings import Settings, load_settings, parse_hex_color
+from stickerstudio_desktop.config.store import SettingsStore
 from stickerstudio_desktop.errors import ConfigError
 
 
@@ -21,7 +22,7 @@ def test_defaults_file_then_environment(tmp_path):
 def test_round_trip_is_atomic_and_complete(tmp_path):
     f = tmp_path / "cfg" / "settings.json"
     s = Settings(preset="telegram", shadow=True, provider_order=["local", "stability"])
-    save_settings(s, f)
+    SettingsStore(f, environ={}).update(s.to_dict())
     assert load_settings(f, environ={}) == s
     assert [p.name for p in f.parent.iterdir()] == ["settings.json"]
 

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import onnxruntime as ort
 import pytest
 
 from stickerstudio_desktop.engine.contract import check_contract
-from stickerstudio_desktop.engine.manifest import InputContract, ModelSpec, load_manifest
+from stickerstudio_desktop.engine.manifest import InputContract, ModelSpec
 from stickerstudio_desktop.errors import ModelError
 
 
 def test_every_installed_model_meets_its_contract(shared_pipeline):
     checked = 0
-    for name, spec in shared_pipeline.manifest.models.items():
+    for spec in shared_pipeline.manifest.models.values():
         path = shared_pipeline.registry.path(spec)
         if path.is_file():
             check_contract(spec, shared_pipeline.pool.get(path))

@@ -77,7 +77,8 @@ def test_matches_ultralytics_on_a_real_export(yolo_onnx):
     import onnxruntime as ort
     import torch
     from PIL import Image
-    from ultralytics.utils import nms as unms, ops
+    from ultralytics.utils import nms as unms
+    from ultralytics.utils import ops
 
     from tests.conftest import SAMPLES
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 import keyring
 import keyring.backend
 import pytest
-
 from genai_fakes import MODELSLAB_KEY, STABILITY_KEY, FakeServer, png_bytes
+
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.genai import HttpPolicy
-
 
 
 class MemoryKeyring(keyring.backend.KeyringBackend):

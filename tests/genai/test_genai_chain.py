@@ -7,14 +7,18 @@ import threading
 from dataclasses import replace
 
 import pytest
+from genai_fakes import ML_PATH, MODELSLAB_KEY, SD_PATH, STABILITY_KEY, STABILITY_PATH, Answer
 from prometheus_client import generate_latest
 
-from genai_fakes import Answer, ML_PATH, MODELSLAB_KEY, SD_PATH, STABILITY_KEY, STABILITY_PATH
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.errors import ConfigError, GenerationError
 from stickerstudio_desktop.genai import (
-    AllProvidersFailed, GenerationCancelled, configured_providers, describe_missing_configuration,
-    generate, local_configured,
+    AllProvidersFailed,
+    GenerationCancelled,
+    configured_providers,
+    describe_missing_configuration,
+    generate,
+    local_configured,
 )
 from stickerstudio_desktop.metrics import REGISTRY
 
@@ -117,7 +121,8 @@ def test_describe_is_none_once_anything_is_usable(settings):
 
 
 def test_forced_provider_without_key_names_its_variable(server, settings, policy):
-    with pytest.raises(GenerationError, match=r"^Stability AI is not set up; it needs a Stability AI key \(STABILITY_API_KEY"):
+    with pytest.raises(GenerationError,
+                       match=r"^Stability AI is not set up; it needs a Stability AI key \(STABILITY_API_KEY"):
         generate("cat", settings, provider="stability", environ={"MODELSLAB_API_KEY": MODELSLAB_KEY}, policy=policy)
     assert server.seen == []
 

@@ -6,8 +6,8 @@ import socket
 from dataclasses import replace
 
 import pytest
+from genai_fakes import SD_PATH, Answer
 
-from genai_fakes import Answer, SD_PATH
 from stickerstudio_desktop.errors import GenerationError
 from stickerstudio_desktop.genai import generate
 

@@ -4,8 +4,8 @@ import threading
 from dataclasses import replace
 
 import pytest
+from genai_fakes import ML_FETCH, ML_PATH, MODELSLAB_KEY, Answer
 
-from genai_fakes import Answer, ML_FETCH, ML_PATH, MODELSLAB_KEY
 from stickerstudio_desktop.errors import GenerationError
 from stickerstudio_desktop.genai import GenerationCancelled, generate
 
@@ -87,9 +87,11 @@ def test_a_job_that_never_finishes_is_bounded(server, settings, env, policy):
 
 
 @pytest.mark.parametrize("body,expected", [
-    ({"status": "error", "message": "Insufficient credits, please recharge"}, r"\(Insufficient credits, please recharge\)"),
+    ({"status": "error", "message": "Insufficient credits, please recharge"},
+     r"\(Insufficient credits, please recharge\)"),
     ({"status": "error", "messege": "Server busy"}, r"\(Server busy\)"),
-    ({"status": "failed", "message": {"prompt": "The prompt field is required."}}, r"prompt: The prompt field is required"),
+    ({"status": "failed", "message": {"prompt": "The prompt field is required."}},
+     r"prompt: The prompt field is required"),
     ({"status": "error"}, r"ModelsLab could not generate the image\.$"),
 ])
 def test_error_status_inside_http_200(server, settings, env, policy, body, expected):

@@ -5,9 +5,9 @@ import re
 from dataclasses import replace
 
 import pytest
+from genai_fakes import STABILITY_KEY, STABILITY_PATH, Answer
 from PIL import Image
 
-from genai_fakes import Answer, STABILITY_KEY, STABILITY_PATH
 from stickerstudio_desktop.errors import ConfigError, GenerationError
 from stickerstudio_desktop.genai import generate
 from stickerstudio_desktop.genai.stability import StabilityProvider
@@ -81,7 +81,8 @@ def test_bad_endpoint_or_preset_is_a_config_error(server, settings, env, policy,
 
 
 @pytest.mark.parametrize("status,body,expected,attempts", [
-    (400, _error("bad_request", "prompt: too many tokens"), r"rejected the request as invalid \(prompt: too many tokens\)", 1),
+    (400, _error("bad_request", "prompt: too many tokens"),
+     r"rejected the request as invalid \(prompt: too many tokens\)", 1),
     (401, _error("unauthorized", "missing authorization header"), r"did not accept the API key", 1),
     (402, _error("payment_required", "You lack sufficient credits"), r"out of credits", 1),
     (403, _error("content_moderation", "flagged"), r"content moderation flagged this prompt", 1),

@@ -6,12 +6,15 @@ import threading
 from dataclasses import replace
 
 import pytest
-
 from genai_fakes import Answer
+
 from stickerstudio_desktop.errors import ConfigError, GenerationError
 from stickerstudio_desktop.genai import GenerationCancelled
 from stickerstudio_desktop.genai.transport import (
-    HttpClient, join_url, parse_retry_after, safe_url,
+    HttpClient,
+    join_url,
+    parse_retry_after,
+    safe_url,
 )
 
 

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from hostile_corpus import write_corpus
 
 

@@ -20,6 +20,7 @@ except ImportError:  # Windows
     resource = None
 
 from hostile_corpus import CASES, MARKER_PROBES, Case, gif_frame_outside_screen
+
 from stickerstudio_desktop.errors import ImageLoadError
 from stickerstudio_desktop.imaging import DEFAULT_MAX_PIXELS, ImageInfo, load_image, probe_image
 

@@ -5,8 +5,7 @@ import pytest
 from PIL import Image
 
 from stickerstudio_desktop.errors import ConfigError
-from stickerstudio_desktop.sticker.caption import (MAX_CAPTION_CHARS, clusters, render_caption,
-                                                   split_runs)
+from stickerstudio_desktop.sticker.caption import MAX_CAPTION_CHARS, clusters, render_caption, split_runs
 from stickerstudio_desktop.sticker.fonts import list_fonts, resolve_font
 
 LONG = ("When you finally fix the bug at 3 am and the tests pass on the first try "

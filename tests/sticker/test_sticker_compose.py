@@ -7,8 +7,7 @@ from PIL import Image
 from sticker_art import border_is_clear, detailed_cutout, subject_alpha_on_canvas
 
 from stickerstudio_desktop.errors import ConfigError, ExportError
-from stickerstudio_desktop.sticker.compose import (REFERENCE_SIDE, StickerStyle, add_caption,
-                                                   build_base, compose_sticker)
+from stickerstudio_desktop.sticker.compose import REFERENCE_SIDE, StickerStyle, add_caption, build_base, compose_sticker
 from stickerstudio_desktop.sticker.fonts import list_fonts
 
 LONG = "Me explaining to my cat why the keyboard is not a bed for the fifth time today"

@@ -5,8 +5,7 @@ from PIL import ImageFont
 
 from stickerstudio_desktop.config.paths import bundled
 from stickerstudio_desktop.errors import ConfigError
-from stickerstudio_desktop.sticker.fonts import (DEFAULT_FONT, EMOJI_FONT, coverage, list_fonts,
-                                                 read_cmap, resolve_font)
+from stickerstudio_desktop.sticker.fonts import DEFAULT_FONT, EMOJI_FONT, coverage, list_fonts, read_cmap, resolve_font
 
 
 def test_at_least_five_families_are_bundled_with_licences():

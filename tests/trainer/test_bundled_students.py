@@ -11,16 +11,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import ROOT
 
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.pipeline import SALIENT_DEFAULT
 from trainer.evaluate import predicted_mask
-from trainer.scoring import iou
 from trainer.routing import model_name
+from trainer.scoring import iou
 from trainer.students.data import STYLES, StudentData
 from trainer.students.publish import TOLERANCE
-
-from test_loop_support import ROOT
 
 SAMPLE = ROOT / "tests" / "data" / "student_eval"
 MANIFEST = load_manifest()

@@ -13,18 +13,17 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PHOTOS, make_untrained_onnx
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.errors import ModelError
-from trainer.dataset import DatasetStore
 from trainer import realgt
+from trainer.dataset import DatasetStore
 from trainer.evaluate import evaluate, run_gate
 from trainer.models import segmenter, trainer_pipeline
 from trainer.modelstore import ModelStore
 from trainer.state import TrainerState
 from trainer.teacher import TeacherError, choose_teacher
-
-from test_loop_support import PHOTOS, make_untrained_onnx
 
 pytestmark = pytest.mark.slow
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from test_loop_support import make_untrained_onnx
 
 from stickerstudio_desktop.config.paths import app_paths
 from trainer.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from trainer.modelstore import ModelStore
-
-from test_loop_support import make_untrained_onnx
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,7 @@ import urllib.request
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PHOTOS, PinterestFake, board_html, photo_variants, write_settings
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.metrics import REGISTRY, serve_metrics
@@ -24,8 +25,6 @@ from trainer.cli import main
 from trainer.models import trainer_pipeline
 from trainer.settings import TrainerSettings
 from trainer.tracking import Tracker
-
-from test_loop_support import PHOTOS, PinterestFake, board_html, photo_variants, write_settings
 
 pytestmark = pytest.mark.slow
 

@@ -9,6 +9,7 @@ import signal
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PHOTOS, make_untrained_onnx, photo_variants, start_paused_run, write_settings
 
 from stickerstudio_desktop.config.paths import app_paths
 from trainer.loop import lock_for, run_cycle
@@ -16,8 +17,6 @@ from trainer.models import trainer_pipeline
 from trainer.modelstore import ModelStore
 from trainer.settings import load_trainer_settings
 from trainer.tracking import Tracker
-
-from test_loop_support import PHOTOS, make_untrained_onnx, photo_variants, start_paused_run, write_settings
 
 pytestmark = pytest.mark.slow
 

@@ -33,7 +33,8 @@ NAMED = [
 ]
 
 FAST = {"epochs": 1, "imgsz": 64, "batch": 4, "workers": 0, "device": "cpu", "teacher": "u2netp",
-        "eval_size": 4, "real_judge_size": 4, "min_iou": 0.0, "gate_margin": 0.0, "request_interval": 0.05, "min_image_side": 64}
+        "eval_size": 4, "real_judge_size": 4, "min_iou": 0.0, "gate_margin": 0.0, "request_interval": 0.05,
+        "min_image_side": 64}
 
 
 def write_settings(trainer_dir: Path, **changes) -> dict:

@@ -6,14 +6,13 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PHOTOS
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.errors import ConfigError
 from trainer.models import trainer_pipeline
 from trainer.polygons import mask_to_polygons, parse_yolo_label, polygons_to_mask, yolo_label
 from trainer.teacher import TeacherError, choose_teacher, detectron2_available, label_from_saliency
-
-from test_loop_support import PHOTOS
 
 
 def _iou(a, b):

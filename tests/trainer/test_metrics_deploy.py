@@ -6,11 +6,10 @@ import json
 import re
 
 import yaml
+from test_loop_support import NAMED, ROOT
 
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.metrics import REGISTRY
-
-from test_loop_support import NAMED, ROOT
 
 
 def exported() -> set[str]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
+from test_loop_support import NAMED
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.config.settings import Settings
@@ -18,8 +19,6 @@ from trainer.scheduler import NightlyScheduler
 from trainer.settings import TrainerSettings
 from trainer.state import TrainerState
 from trainer.telemetry import bind_host_metrics, publish_all
-
-from test_loop_support import NAMED
 
 
 def scrape() -> dict[str, dict]:

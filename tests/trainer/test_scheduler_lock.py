@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 import pytest
+from test_loop_support import FAST, start_paused_run, write_settings
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.config.settings import Settings
@@ -17,8 +18,6 @@ from trainer.lock import RunLock, TrainerBusy, pid_alive
 from trainer.loop import lock_for, run_cycle
 from trainer.scheduler import NightlyScheduler
 from trainer.settings import TrainerSettings
-
-from test_loop_support import FAST, start_paused_run, write_settings
 
 
 def dead_pid() -> int:

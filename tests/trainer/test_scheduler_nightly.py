@@ -8,14 +8,13 @@ import threading
 from datetime import datetime, timedelta
 
 import pytest
+from test_loop_support import FAST, ROOT
 
 from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.errors import ConfigError
 from trainer.scheduler import NightlyScheduler
 from trainer.settings import TrainerSettings
-
-from test_loop_support import FAST, ROOT
 
 
 def test_importing_the_scheduler_pulls_in_neither_qt_nor_torch():

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_loop_support import board_html, pin_path
 
 from trainer.sources.htmlimages import extract_image_urls, generic_image_urls, next_page_url, pinterest_image_urls
-
-from test_loop_support import board_html, pin_path
 
 H1, H2, H3, H4 = ("0123456789abcdef" * 2, "a" * 32, "b" * 32, "c" * 32)
 

@@ -7,6 +7,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import PinterestFake, board_html, photo_variants, pin_path
 
 from stickerstudio_desktop.errors import ConfigError
 from trainer.settings import TrainerSettings
@@ -14,8 +15,6 @@ from trainer.sources import SourceSkip, SourceStop, open_source, parse_source
 from trainer.sources.http import PoliteClient
 from trainer.sources.pinterest import PinterestSource, start_url
 from trainer.state import TrainerState
-
-from test_loop_support import PinterestFake, board_html, photo_variants, pin_path
 
 
 @pytest.fixture()
@@ -97,8 +96,8 @@ def test_limits_on_type_size_and_status(fake, state):
 
 
 def test_a_refusing_site_stops_the_source(state):
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Refuse(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802

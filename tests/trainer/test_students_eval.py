@@ -15,15 +15,14 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
+from test_loop_support import ROOT, make_untrained_onnx
 
 from stickerstudio_desktop.config.paths import app_paths
+from stickerstudio_desktop.errors import ConfigError
 from trainer.cli import EXIT_FAILED, EXIT_OK, main
 from trainer.data.emoji import render
-from stickerstudio_desktop.errors import ConfigError
 from trainer.students.data import style_dir
 from trainer.students.evaluate import boundary_f_score, checkpoint_state, export_checkpoint, harness_pipeline
-
-from test_loop_support import ROOT, make_untrained_onnx
 
 
 def _gradient(h: int, w: int, a, b) -> np.ndarray:
@@ -165,8 +164,8 @@ def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, stude
     """One low-threshold inference must give exactly what the app's segmenter gives at every threshold."""
     from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
     from trainer.evaluate import predicted_mask
-    from trainer.scoring import iou
     from trainer.polygons import mask_to_polygons, parse_yolo_label, polygons_to_mask, yolo_label
+    from trainer.scoring import iou
     from trainer.students.data import StudentData
     from trainer.students.tune import tune_conf, val_items
 

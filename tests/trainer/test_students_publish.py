@@ -7,18 +7,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_loop_support import ROOT
 
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.errors import ConfigError
 from trainer.students.publish import TOLERANCE, gate, publish
 
-from test_loop_support import ROOT
-
 
 def _style(student_miou: float, student_bf: float, speedup: float = 16.0) -> dict:
     model = lambda name, miou, bf, ms: {"name": name, "miou": miou, "boundary_f": bf, "p50_ms": ms}  # noqa: E731
     return {"n": 60, "speedup_vs_u2net": speedup, "student_empty": 0,
-            "models": {"student": model("s", student_miou, student_bf, 38.0), "u2net": model("u2net", 0.89, 0.85, 620.0),
+            "models": {"student": model("s", student_miou, student_bf, 38.0),
+                       "u2net": model("u2net", 0.89, 0.85, 620.0),
                        "u2netp": model("u2netp", 0.84, 0.81, 266.0), "auto": model("auto", student_miou, 0.8, 60.0)}}
 
 

@@ -11,11 +11,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
+from test_loop_support import ROOT
 
 from trainer.students.data import style_dir
 from trainer.students.remote import pack
-
-from test_loop_support import ROOT
 
 
 def _students(root: Path) -> Path:

@@ -17,6 +17,7 @@ pytest.importorskip("pytestqt")
 
 from tests.conftest import SAMPLES  # noqa: E402
 
+
 @pytest.fixture(autouse=True, scope="session")
 def styled_qapp(qapp):
     """The app as ``stickerstudio`` sets it up (theme, fonts, the PySide6 6.12.0 refcount guard)."""
@@ -27,6 +28,7 @@ def styled_qapp(qapp):
 
 @pytest.fixture
 def cli_app(shared_pipeline):
+    """The AppContext the CLI builds for ``stickerstudio gui``, sharing the session's pipeline."""
     from stickerstudio_desktop.cli import App, build_parser
 
     app = App(build_parser().parse_args(["gui"]))

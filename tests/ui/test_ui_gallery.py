@@ -92,3 +92,22 @@ def test_delete_and_undo(qtbot, window, sample):
     assert entry.path.is_file()
     assert "Restored" in window.message_bar.text_label.text()
     assert not window.undo_action.isEnabled()
+
+
+def test_a_sticker_made_by_the_cli_reopens_in_the_window_with_its_photo_and_style(qtbot, window, sample):
+    from stickerstudio_desktop.cli import main
+
+    assert main(["make", str(sample), "--caption", "From the CLI", "--font", "Lobster Two", "--outline", "4",
+                 "--color", "#FF8800", "--position", "top", "--preset", "telegram"]) == 0
+    (entry,) = window.controller.library.items()
+    assert entry.meta["source_path"] == str(sample.resolve())
+    window.controller.reopen(entry)
+    qtbot.waitUntil(lambda: window.controller.sticker is not None
+                    and window.controller.sticker.made is not None and not window.controller.busy,
+                    timeout=60_000)
+    assert window.controller.photo is not None  # from its photo, not as a flat image
+    style = window.controller.sticker.made.style
+    assert (style.caption, style.font, style.outline_px, style.text_color, style.position) == (
+        "From the CLI", "Lobster Two", 4, "#FF8800", "top")
+    assert window.controls.caption.text() == "From the CLI"
+    assert window.controller.preset == "telegram" and window.controls.preset.currentData() == "telegram"

@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QUrl
 from PySide6.QtGui import QImage
 
 from stickerstudio_desktop.errors import ImageLoadError
-from stickerstudio_desktop.ui.download import check_url, download_image
+from stickerstudio_desktop.jobs.download import check_url, download_image
 from stickerstudio_desktop.ui.drop_zone import payload_from_mime
 from tests.conftest import SAMPLES
 from tests.ui.helpers import wait_for_sticker, wait_idle

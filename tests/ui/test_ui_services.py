@@ -2,30 +2,48 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import urllib.request
 
 from PIL import Image
 
+from stickerstudio_desktop.config.settings import load_settings
+from stickerstudio_desktop.jobs.context import AppContext
 from stickerstudio_desktop.ui.qt_settings import INI_NAME
 from tests.conftest import SAMPLES
 from tests.ui.test_ui_tray import RecordingScheduler
 
 
-def test_choices_are_remembered_in_qsettings_under_home(qtbot, make_window, cli_app):
+def test_choices_are_remembered_in_settings_json_under_home(qtbot, make_window, cli_app):
     win = make_window()
     win.controls.preset.setCurrentIndex(win.controls.preset.findData("telegram"))
     win.controls.outline.setValue(12)
-    ini = cli_app.paths.config / INI_NAME
-    assert ini.is_file()  # under STICKERSTUDIO_HOME, never the real user config
-    text = ini.read_text()
-    assert "preset=telegram" in text and "outline_px=12" in text
+    stored = cli_app.paths.settings_file
+    assert stored.is_file()  # under STICKERSTUDIO_HOME, never the real user config
+    assert load_settings(stored, environ={}).preset == "telegram"
+    assert json.loads(stored.read_text()) == {"preset": "telegram", "outline_px": 12}
     win.shutdown()
 
     again = make_window()
     assert again.controller.preset == "telegram"
     assert again.controls.outline.value() == 12
     assert again.controls.preset.currentData() == "telegram"
+    fresh = AppContext.create()  # what the CLI and the scheduler read
+    assert (fresh.settings.preset, fresh.settings.outline_px) == ("telegram", 12)
+
+
+def test_choices_an_older_version_kept_in_qsettings_move_into_settings_json(qtbot, make_window, cli_app):
+    from PySide6.QtCore import QSettings
+
+    ini = QSettings(str(cli_app.paths.config / INI_NAME), QSettings.Format.IniFormat)
+    ini.setValue("settings/preset", "signal")
+    ini.setValue("settings/outline_px", "10")
+    ini.sync()
+    win = make_window()
+    assert (win.settings.preset, win.settings.outline_px) == ("signal", 10)
+    assert json.loads(cli_app.paths.settings_file.read_text()) == {"outline_px": 10, "preset": "signal"}
+    assert "settings" not in (cli_app.paths.config / INI_NAME).read_text()
 
 
 def test_environment_beats_remembered_choice(qtbot, make_window, cli_app, monkeypatch):
@@ -66,8 +84,8 @@ def test_settings_dialog_keeps_keys_out_of_settings(qtbot, window):
     dlg.accept()  # the "fail" keyring cannot store it: the dialog explains and stays open
     assert dlg.result_settings is None
     assert not dlg.error.isHidden() and "keyring" in dlg.error.text()
-    ini = window.paths.config / INI_NAME
-    assert not ini.exists() or "sk-test-123" not in ini.read_text()
+    for stored in (window.paths.config / INI_NAME, window.paths.settings_file):
+        assert not stored.exists() or "sk-test-123" not in stored.read_text()
 
 
 def _busy_port() -> socket.socket:
@@ -107,3 +125,25 @@ def test_screenshot_from_command_line(tmp_path, qapp):
     assert code == 0
     with Image.open(out) as im:
         assert im.width >= 1000 and im.height >= 600
+
+
+def test_a_nightly_time_set_in_the_window_reaches_the_headless_scheduler(qtbot, window, cli_app):
+    from stickerstudio_desktop.config.store import SettingsStore
+    from stickerstudio_desktop.ui.settings_dialog import SettingsDialog
+    from trainer.scheduler import NightlyScheduler
+
+    # `stickerstudio-train schedule` already running, reading the same settings.json
+    store = SettingsStore(cli_app.paths.settings_file)
+    running = NightlyScheduler(cli_app.paths, store.settings, store=store)
+    assert (running.next_run.hour, running.next_run.minute) == (3, 0)
+
+    dlg = SettingsDialog(window.settings, window.paths, window)
+    qtbot.addWidget(dlg)
+    dlg.time.setTime(dlg.time.time().fromString("04:30", "HH:mm"))
+    dlg.accept()
+    window.apply_settings(dlg.result_settings)
+
+    assert running.follow_settings()  # what its clock thread does every tick
+    assert (running.next_run.hour, running.next_run.minute) == (4, 30)
+    started_later = NightlyScheduler(cli_app.paths, SettingsStore(cli_app.paths.settings_file).settings)
+    assert (started_later.next_run.hour, started_later.next_run.minute) == (4, 30)

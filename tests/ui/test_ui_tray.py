@@ -17,7 +17,7 @@ from stickerstudio_desktop.ui.training import MISSING_REASON, TrainingAdapter
 
 
 class RecordingScheduler:
-    instances: list["RecordingScheduler"] = []
+    instances: list[RecordingScheduler] = []
 
     def __init__(self, paths, settings, on_event):
         self.paths, self.settings, self.on_event = paths, settings, on_event

@@ -11,7 +11,6 @@ from stickerstudio_desktop.errors import ConfigError, StickerStudioError
 if TYPE_CHECKING:
     from stickerstudio_desktop.config.paths import AppPaths
 
-    from ..settings import TrainerSettings
     from ..state import TrainerState
 
 KINDS = ("folder", "pinterest", "stickers")
@@ -40,7 +39,7 @@ class Source(Protocol):
     kind: str  # metric label: folder, pinterest, stickers
     key: str  # unique per configured source; names its cursor
 
-    def candidates(self, state: "TrainerState") -> Iterator[Candidate]: ...
+    def candidates(self, state: TrainerState) -> Iterator[Candidate]: ...
 
 
 @dataclass(frozen=True)
@@ -64,23 +63,6 @@ def parse_source(spec: str) -> SourceSpec:
     raise ConfigError(f"Source {text!r} is not one of folder:DIR, pinterest:QUERY_OR_BOARD_URL or stickers.")
 
 
-def inbox_dir(paths: "AppPaths") -> Path:
+def inbox_dir(paths: AppPaths) -> Path:
     """Where the app copies photos the user made stickers from (opt-in)."""
     return paths.trainer / "inbox"
-
-
-def open_source(spec: str | SourceSpec, paths: "AppPaths", settings: "TrainerSettings", client=None) -> Source:
-    """A ready source for *spec*; *client* is the shared polite HTTP client for web sources."""
-    from .folder import FolderSource
-
-    s = spec if isinstance(spec, SourceSpec) else parse_source(spec)
-    if s.kind == "folder":
-        return FolderSource(Path(s.value).expanduser(), max_bytes=settings.max_image_bytes)
-    if s.kind == "stickers":
-        return FolderSource(inbox_dir(paths), max_bytes=settings.max_image_bytes, kind="stickers")
-    from .http import PoliteClient
-    from .pinterest import PinterestSource
-
-    client = client or PoliteClient.from_settings(settings)
-    return PinterestSource(s.value, client=client, base_url=settings.pinterest_base_url,
-                           image_base=settings.pinterest_image_base_url)

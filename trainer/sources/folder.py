@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
+from stickerstudio_desktop.imaging.suffixes import IMAGE_SUFFIXES
+
 from .base import Candidate, SourceSkip
 
 if TYPE_CHECKING:
     from ..state import TrainerState
 
-SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"}
 #: Deep trees (a whole home folder) are cut off rather than walked forever.
 MAX_FILES = 100_000
 
@@ -22,10 +23,10 @@ class FolderSource:
         self.max_bytes = max_bytes
         self.key = f"{kind}:{self.root.resolve() if self.root.exists() else self.root}"
 
-    def candidates(self, state: "TrainerState") -> Iterator[Candidate]:
+    def candidates(self, state: TrainerState) -> Iterator[Candidate]:
         if not self.root.is_dir():
             raise SourceSkip("missing", f"The folder {self.root} does not exist or is not a folder.")
-        files = sorted(p for p in self.root.rglob("*") if p.suffix.lower() in SUFFIXES)[:MAX_FILES]
+        files = sorted(p for p in self.root.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)[:MAX_FILES]
         for path in files:
             try:
                 st = path.stat()

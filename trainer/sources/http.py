@@ -1,13 +1,20 @@
-"""A polite HTTP client: real User-Agent, one request per host per interval, hard byte limits."""
+"""A polite HTTP client: real User-Agent, one request per host per interval, hard byte and time limits.
+
+Each request is one ``net.http.fetch`` (the app's bounded client); this
+module adds the per-host pacing and turns failures into SourceSkip /
+SourceStop, which the loop counts by reason.
+"""
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 from urllib.parse import urlsplit
 
 import requests
+
+from stickerstudio_desktop.net.http import HttpFailure, Limits, fetch
 
 from .base import SourceSkip, SourceStop
 
@@ -18,6 +25,8 @@ IMAGE_TYPES = {"image/jpeg", "image/jpg", "image/png", "image/webp", "image/gif"
 MAX_PAGE_BYTES = 8 * 1024 * 1024
 #: Status codes that mean "slow down" or "go away": stop the source for this run.
 STOP_STATUSES = {401, 403, 429, 503}
+#: A whole answer may take this many request timeouts (a slow but steady image still arrives).
+TOTAL_TIMEOUTS = 4
 
 
 class PoliteClient:
@@ -32,7 +41,7 @@ class PoliteClient:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, s: "TrainerSettings") -> "PoliteClient":
+    def from_settings(cls, s: TrainerSettings) -> PoliteClient:
         return cls(user_agent=s.user_agent, interval=s.request_interval, timeout=s.request_timeout,
                    max_image_bytes=s.max_image_bytes)
 
@@ -49,25 +58,22 @@ class PoliteClient:
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise SourceSkip("bad_url", f"{url[:200]} is not an http(s) URL.")
         self._wait_turn(parts.netloc)
+
+        def check(status: int, content_type: str, headers: Mapping[str, str]) -> None:
+            if status in STOP_STATUSES:
+                raise SourceStop("refused", f"{parts.netloc} answered {status}; stopping this source.")
+            if status >= 400:
+                raise SourceSkip("network", f"{url[:200]} answered {status}.")
+
+        limits = Limits(connect_timeout_s=self.timeout, read_timeout_s=self.timeout,
+                        total_timeout_s=self.timeout * TOTAL_TIMEOUTS, max_bytes=limit)
         try:
-            with self.session.get(url, headers={"Accept": accept}, timeout=self.timeout, stream=True,
-                                  allow_redirects=True) as resp:
-                if resp.status_code in STOP_STATUSES:
-                    raise SourceStop("refused", f"{parts.netloc} answered {resp.status_code}; stopping this source.")
-                if resp.status_code >= 400:
-                    raise SourceSkip("network", f"{url[:200]} answered {resp.status_code}.")
-                ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                declared = resp.headers.get("Content-Length", "")
-                if declared.isdigit() and int(declared) > limit:
-                    raise SourceSkip("too_large", f"{url[:200]} is larger than {limit >> 10} KB.")
-                body = bytearray()
-                for chunk in resp.iter_content(64 * 1024):
-                    body += chunk
-                    if len(body) > limit:
-                        raise SourceSkip("too_large", f"{url[:200]} is larger than {limit >> 10} KB.")
-                return bytes(body), ctype
-        except requests.RequestException as exc:
-            raise SourceSkip("network", f"{url[:200]} could not be fetched ({type(exc).__name__}).") from None
+            reply = fetch(url, limits=limits, session=self.session, headers={"Accept": accept}, check=check)
+        except HttpFailure as failure:
+            if failure.kind == "too_large":
+                raise SourceSkip("too_large", f"{url[:200]} is larger than {limit >> 10} KB.") from None
+            raise SourceSkip("network", f"{url[:200]} could not be fetched: {failure}") from None
+        return reply.body, reply.content_type
 
     def text(self, url: str) -> str:
         body, _ = self._get(url, accept="text/html,application/xhtml+xml,application/json;q=0.9,*/*;q=0.8",

@@ -34,14 +34,14 @@ def start_url(query_or_url: str, base_url: str) -> str:
 class PinterestSource:
     kind = "pinterest"
 
-    def __init__(self, query_or_url: str, *, client: "PoliteClient", base_url: str,
+    def __init__(self, query_or_url: str, *, client: PoliteClient, base_url: str,
                  image_base: str = PINIMG_BASE) -> None:
         self.start = start_url(query_or_url, base_url)
         self.client = client
         self.image_base = image_base
         self.key = f"pinterest:{self.start}"
 
-    def candidates(self, state: "TrainerState") -> Iterator[Candidate]:
+    def candidates(self, state: TrainerState) -> Iterator[Candidate]:
         page = state.cursor(self.key).get("page") or self.start
         visited: set[str] = set()
         while page and page not in visited and len(visited) < MAX_PAGES:

@@ -1,0 +1,1 @@
+"""Cut-out models behind one Pipeline: load, classify, segment, choose subjects, refine."""

@@ -1,0 +1,38 @@
+"""What the user handed a front door, turned into what the jobs take."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..engine.subjects import Selection
+from ..errors import UsageError
+from ..imaging.suffixes import is_image_name
+
+
+def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders expand to their image files, sorted."""
+    out: list[Path] = []
+    for raw in inputs:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(c for c in p.iterdir() if is_image_name(c)))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_selection(text: str) -> Selection:
+    """``auto``, ``all`` or subject indices like ``0,2``; UsageError otherwise."""
+    text = text.strip().lower()
+    if text in ("auto", "all"):
+        return text
+    try:
+        return [int(t) for t in text.split(",") if t.strip()]
+    except ValueError:
+        raise UsageError(f"--subjects must be auto, all or numbers like 0,2, not {text!r}.") from None
+
+
+def source_meta(path: Path) -> dict[str, Any]:
+    """What the library keeps about a sticker's photo so either door can re-open it from the photo."""
+    return {"source_name": path.name, "source_path": str(Path(path).resolve())}

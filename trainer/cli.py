@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--real", action="store_true",
                     help="score every engine on the real photos with human masks (../shared/realgt, eval split) "
                     "and write their section of docs/model-card.md")
+    ev.add_argument("--report", type=Path, metavar="FILE",
+                    help="where --real writes its JSON report (default: .cache/realgt/report.json)")
     ev.add_argument("--art", type=Path, metavar="DIR",
                     help="held-out illustration composites for --real (default: .cache/heldout_art)")
     ev.add_argument("--students", action="store_true",
@@ -159,7 +161,7 @@ def _cmd_eval_real(args, paths, stdout) -> int:
     from . import realcard
 
     rep = realcard.run(Pipeline(paths=paths), art_dir=args.art or realcard.ART_DIR, doc=args.doc or realcard.DOC,
-                       limit=args.limit,
+                       report_path=args.report or realcard.REPORT, limit=args.limit,
                        log=lambda m: sys.stderr.write(m + "\n"))
     lines = [f"{judge} · {name}: mIoU {s['miou']:.3f} on {s['n']}, p50 {s['p50_ms']} ms "
              f"({block['time_vs_reference'][name]}× {realcard.REFERENCE}'s time)"

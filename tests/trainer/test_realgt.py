@@ -152,8 +152,9 @@ def test_eval_real_command(tmp_path, capsys):
     from trainer.cli import main
 
     doc = tmp_path / "card.md"
-    assert main(["eval", "--real", "--limit", "2", "--doc", str(doc), "--art", str(tmp_path / "none"), "--json"]) == 0
+    argv = ["eval", "--real", "--doc", str(doc), "--report", str(tmp_path / "r.json"), "--art", str(tmp_path / "none")]
+    assert main([*argv, "--limit", "2", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["judges"]["photos"]["n"] == 2 and out["card"] == str(doc) and realcard.BEGIN in doc.read_text()
     assert list(out["judges"]) == ["photos"] and "heldout_art" in out["notes"][0]
-    assert main(["eval", "--real", "--limit", "0", "--doc", str(doc)]) == 1  # one sentence, no traceback
+    assert main([*argv, "--limit", "0"]) == 1  # one sentence, no traceback

@@ -17,8 +17,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
 
+import numpy as np
+
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.pipeline import Pipeline
+from stickerstudio_desktop.engine.subjects import PART_MAX_GAP, PART_MIN_AREA, salience
 from stickerstudio_desktop.errors import ConfigError
 from stickerstudio_desktop.files import atomic_write_bytes
 
@@ -46,9 +49,21 @@ BEGIN, END = "<!-- real-judge:begin -->", "<!-- real-judge:end -->"
 Log = Callable[[str], None]
 
 
+def main_part(analysis) -> list[int]:
+    """The subject rule before the whole-subject one: only the most salient part."""
+    if not analysis.instances:
+        return []
+    return [int(np.argmax([salience(i, analysis.rgb.shape[:2]) for i in analysis.instances]))]
+
+
+#: Other subject rules on the default salient model, scored beside the app's whole-subject rule.
+RULES = {f"{SALIENT[0]}-main-part": main_part, f"{SALIENT[0]}-all-parts": "all"}
+
+
 def cutters(pipeline: Pipeline, style: str) -> dict[str, realgt.Cutter]:
-    """The app's engines, and the style's student on its own when one is installed."""
+    """The app's engines, the style's student on its own when one is installed, the other subject rules."""
     out = {e: realgt.pipeline_cutter(pipeline, e) for e in ENGINES}
+    out.update({name: realgt.pipeline_cutter(pipeline, SALIENT[0], rule) for name, rule in RULES.items()})
     student = pipeline.yolo(style)
     if student is not None:
         out[student.name] = realgt.segmenter_cutter(student)
@@ -133,6 +148,13 @@ def _table(block: dict) -> list[str]:
                      + f" | {s['p50_ms']} | {block['time_vs_reference'][name]}× | {used} |")
     counts = " · ".join(f"{k} {v['n']}" for k, v in {**ref["per_source"], **ref["per_category"]}.items())
     lines += ["", f"Images per group: {counts}.", ""]
+    if all(r in eng for r in RULES):
+        rules = [eng[SALIENT[0]]["miou"], *(eng[r]["miou"] for r in RULES)]
+        lines += [f"Subject rule, same model ({SALIENT[0]}): the app's whole subject (the main part and every part "
+                  f"of at least {PART_MIN_AREA:.0%} of its area within {PART_MAX_GAP:.0%} of the image diagonal "
+                  "of it, grown part by part) "
+                  f"**{_f(rules[0])}**; only the most salient part (the rule before) {_f(rules[1])}; every part "
+                  f"{_f(rules[2])}.", ""]
     for name in eng:
         if name != REFERENCE:
             reasons = verdict(block, name)
@@ -224,7 +246,8 @@ def run(pipeline: Pipeline, *, root: Path | None = None, art_dir: Path = ART_DIR
         block, scores = judge(items, cutters(pipeline, JUDGES[name]), log)
         report["judges"][name] = block
         sheets[name] = {e: worst_sheet(items, scores[e], e, scores[REFERENCE],
-                                       doc.parent / "images" / f"{prefix[name]}-worst-{e}.png") for e in scores}
+                                       doc.parent / "images" / f"{prefix[name]}-worst-{e}.png")
+                        for e in scores if e not in RULES}
     report["machine"] = {"cpu": cpu_name(), "cores": os.cpu_count(),
                          "load_avg_1min_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
     report["sheets"] = {j: {e: str(p) for e, p in s.items()} for j, s in sheets.items()}

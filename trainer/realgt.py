@@ -121,12 +121,17 @@ Cutter = Callable[[RealItem], tuple[np.ndarray, str]]
 
 
 def pipeline_cutter(pipeline, engine: str, selection="auto") -> Cutter:
-    """What the app delivers for *engine*: analyse, choose subjects, refine; alpha ≥ 50 %."""
+    """What the app delivers for *engine*: analyse, choose subjects, refine; alpha ≥ 50 %.
+
+    *selection* is what ``Pipeline.cutout`` takes, or a function of the analysis returning the
+    instance indices (to measure another subject rule on the same models).
+    """
 
     def cut(item: RealItem) -> tuple[np.ndarray, str]:
         pipeline.clear_caches()  # every photo runs the models: the timings are the app's first cut
         analysis = pipeline.analyse(item.image, engine)
-        alpha = np.asarray(pipeline.cutout(analysis, selection).image)[..., 3]
+        chosen = selection(analysis) if callable(selection) else selection
+        alpha = np.asarray(pipeline.cutout(analysis, chosen).image)[..., 3]
         h, w = analysis.source_size[1], analysis.source_size[0]
         if alpha.shape != (h, w):
             alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)

@@ -100,6 +100,7 @@ def _manifest_with_yolo(tmp_path, yolo_onnx, conf):
     models = tmp_path / f"models-{conf}"
     models.mkdir()
     raw = json.loads((bundled("models") / "manifest.json").read_text())
+    raw["routing"] = {"normal": "student"}  # as if the gate had bundled and routed a photo student
     shutil.copy(yolo_onnx, models / "student.onnx")
     raw["models"]["yolo_normal"] = {
         "kind": "yolo-seg", "file": "student.onnx", "sha256": sha256_file(models / "student.onnx"),

@@ -109,6 +109,11 @@ def test_eval_students_end_to_end_through_the_cli(tmp_path, capsys, students):
     assert rep["styles"]["normal"]["student_empty"] == 0
 
     assert rep["photos"]["n"] == 2 and 0.0 <= rep["photos"]["miou_auto"] <= 1.0
+    from trainer import realgt
+
+    if realgt.load_items("eval"):  # the real-image judge of the photo student, for the bundling gate
+        real = rep["real"]["normal"]
+        assert real["n"] == 2 and set(real["engines"]) == {"u2net", "yolo_normal"}
     clf = rep["classifier"]
     assert clf["eval_sample"]["n"] == 50 and clf["test_composites"]["n"] == 4
     assert sum(map(sum, clf["test_composites"]["confusion"]["matrix"])) == 4

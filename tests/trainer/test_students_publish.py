@@ -99,3 +99,15 @@ def test_gate_refuses_a_student_that_makes_real_photos_worse():
     assert gate(_style(0.9, 0.9), unsure, "animated") == []
     close = {"items": [photo("normal", 0.99, 0.95 - PHOTO_TOLERANCE + 0.001, 0.95)]}
     assert gate(_style(0.9, 0.9), close, "normal") == []
+
+
+def test_gate_refuses_a_student_below_u2net_on_its_real_image_judge():
+    def summary(m):
+        return {"n": 20, "miou": m, "p50_ms": 1.0, "engines": {}, "per_source": {"COCO": {"n": 20, "miou": m}},
+                "per_category": {"animal": {"n": 20, "miou": m}}}
+
+    real = {"n": 20, "reference": "u2net", "engines": {"u2net": summary(0.80), "yolo_normal": summary(0.60)}}
+    reasons = gate(_style(0.90, 0.90), style="normal", real=real)
+    assert reasons and reasons[0].startswith("on 20 held-out real images mIoU 0.600 is below u2net's 0.800")
+    real["engines"]["yolo_normal"] = summary(0.81)
+    assert gate(_style(0.90, 0.90), style="normal", real=real) == []

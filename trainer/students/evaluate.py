@@ -274,6 +274,24 @@ def _photo_agreement(pipeline: Pipeline, photos: Sequence[Path], refs: dict) -> 
             f"miou_{SALIENT_DEFAULT}": _mean([i[f"iou_{SALIENT_DEFAULT}"] for i in items])}
 
 
+def _real_judges(pipeline: Pipeline, limit: int | None, log: Log) -> dict:
+    """Per style, its student against U²-Net on the style's real-image judge (``trainer.realcard``)."""
+    from .. import realcard, realgt
+
+    sets = {"photos": realgt.load_items("eval"), "illustrations": realgt.art_items(realcard.ART_DIR)}
+    out = {}
+    for judge, style in realcard.JUDGES.items():
+        if not sets[judge]:
+            log(f"{style}: no {judge} for the real-image judge; skipped")
+            continue
+        items = sets[judge][:limit] if limit else sets[judge]
+        student = pipeline.yolo(style)
+        cut = {realcard.REFERENCE: realgt.pipeline_cutter(pipeline, realcard.REFERENCE),
+               student.name: realgt.segmenter_cutter(student)}
+        out[style], _ = realcard.judge(items, cut, log)
+    return out
+
+
 def _style_eval_items(folder: Path) -> list[tuple[Path, str]]:
     try:
         with open(folder / "labels.csv", newline="", encoding="utf-8") as fh:
@@ -367,6 +385,7 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
                     for style in STYLES}
         log(f"agreement with U²-Net on {len(photos)} real photos")
         agreement = _photo_agreement(pipeline, photos, refs)
+        real = _real_judges(pipeline, limit, log)
         classifier = _classifier_report(pipeline, [(img, style) for style in STYLES for img, _ in items[style]],
                                         style_eval, latency_runs)
         stages = list(dict.fromkeys(k for s in scores for k in s.ms if k.startswith("stage:")))  # run order
@@ -387,7 +406,7 @@ def run(students: dict[str, Path], paths: AppPaths, *, data_dir: Path = DATA_DIR
         "styles": by_style, "images": [{"name": s.name, "style": s.style, "auto": s.auto_engine,
                                         "iou": {k: round(v, 4) for k, v in s.iou.items()},
                                         "boundary_f": {k: round(v, 4) for k, v in s.bf.items()}} for s in scores],
-        "photos": agreement, "classifier": classifier, "stages_p50_ms": stage_p50,
+        "photos": agreement, "real": real, "classifier": classifier, "stages_p50_ms": stage_p50,
         "sizes": sizes, "machine": {"cpu": cpu_name(), "cores": os.cpu_count(), "load_avg_1min_at_start": load},
     }
     report["targets"] = _targets(by_style, classifier, sizes)

@@ -30,6 +30,7 @@ from stickerstudio_desktop.errors import ConfigError
 from stickerstudio_desktop.files import atomic_path
 
 from ..manifest_writer import update_manifest
+from ..realcard import verdict
 from ..routing import model_name
 from .data import STYLES
 from .evaluate import DATA_DIR, TARGETS
@@ -41,8 +42,12 @@ PHOTO_TOLERANCE = 0.05
 COMMAND = "python -m trainer.students.build && stickerstudio-train eval --students && python -m trainer.students.publish"
 
 
-def gate(style_report: dict, photos: dict | None = None, style: str = "") -> list[str]:
-    """Reasons the student may not replace the app's current path (empty: it may)."""
+def gate(style_report: dict, photos: dict | None = None, style: str = "", real: dict | None = None) -> list[str]:
+    """Reasons the student may not replace the app's current path (empty: it may).
+
+    *real* is the student's block of the real-image judge for its style (real photos for
+    photos, held-out illustrations for drawings): there it must be at least as good as U²-Net.
+    """
     m = style_report["models"]
     student, current = m["student"], m[SALIENT_DEFAULT]
     reasons = []
@@ -60,6 +65,8 @@ def gate(style_report: dict, photos: dict | None = None, style: str = "") -> lis
         if app < before - PHOTO_TOLERANCE:
             reasons.append(f"on the {len(routed)} real photos routed to it the app's cut-outs agree with U²-Net at "
                            f"{app:.3f}, more than {PHOTO_TOLERANCE} below {SALIENT_DEFAULT}'s {before:.3f}")
+    if real and model_name(style) in real.get("engines", {}):
+        reasons += [f"on {real['n']} held-out real images {r}" for r in verdict(real, model_name(style))]
     return reasons
 
 
@@ -108,7 +115,7 @@ def publish(data_dir: Path = DATA_DIR, models_dir: Path | None = None, log=print
         onnx = Path(measured["file"])
         if not onnx.is_file() or sha256_file(onnx) != measured["sha256"]:
             raise ConfigError(f"{onnx} is not the file the report measured; rerun the evaluation.")
-        reasons = gate(styles[style], report.get("photos"), style)
+        reasons = gate(styles[style], report.get("photos"), style, (report.get("real") or {}).get(style))
         if reasons:
             refused[style] = reasons
             log(f"{name}: not bundled: " + "; ".join(reasons) + ".")

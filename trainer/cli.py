@@ -150,7 +150,8 @@ def _cmd_eval(args, paths, stdout) -> int:
     lines = [f"Evaluation set version {ev['eval_version']}"]
     for name, m in ev["models"].items():
         score = f"mIoU {m['miou']:.3f}" if m["miou"] is not None else "not evaluated"
-        lines.append(f"{name} {m['version'] or '-'}: {score} on {m['images']} images")
+        real = f"; mIoU {m['real_miou']:.3f} on {m['real_photos']} real photos" if "real_miou" in m else ""
+        lines.append(f"{name} {m['version'] or '-'}: {score} on {m['images']} images{real}")
     _print(args, ev, "\n".join(lines), stdout)
     return EXIT_OK
 

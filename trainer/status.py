@@ -41,9 +41,13 @@ def status(paths: AppPaths, settings: TrainerSettings) -> dict[str, Any]:
 
 
 def evaluate_champions(paths: AppPaths, settings: TrainerSettings) -> dict[str, Any]:
-    """Score each installed champion on the evaluation set with the app's engine."""
-    from .evaluate import evaluate
+    """Score each installed champion on the evaluation set with the app's engine.
+
+    The photo champion is also scored on the real photos with human masks, as the gate does.
+    """
+    from .evaluate import REAL_STYLE, evaluate
     from .models import trainer_pipeline
+    from .realgt import load_items, score, segmenter_cutter
 
     state = TrainerState(paths.trainer / "state.sqlite3")
     data = DatasetStore(paths.trainer, state)
@@ -60,5 +64,10 @@ def evaluate_champions(paths: AppPaths, settings: TrainerSettings) -> dict[str, 
         if seg is not None and items:
             entry["miou"] = float(np.mean(evaluate(seg, items).ious))
             METRICS.champion_miou.labels(name).set(entry["miou"])
+        real = load_items("eval") if seg is not None and style == REAL_STYLE else []
+        if real:
+            real = real[:settings.real_judge_size] if settings.real_judge_size else real
+            entry["real_photos"] = len(real)
+            entry["real_miou"] = float(np.mean([s.iou for s in score(real, segmenter_cutter(seg))]))
         out["models"][name] = entry
     return out

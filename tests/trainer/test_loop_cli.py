@@ -38,8 +38,16 @@ def test_status_rollback_and_eval(private_home, capsys, onnx):
     assert rc == EXIT_OK and back["version"] == "v1" and back["rolled_back_from"] == "v2" and back["miou"] == 0.4
     rc, err = run(capsys, "rollback")
     assert rc == EXIT_FAILED and "nothing to roll back" in err["error"]
+    trainer_dir = app_paths(private_home).trainer
+    (trainer_dir / "settings.json").write_text(json.dumps({"real_judge_size": 3}))
     rc, ev = run(capsys, "eval")
-    assert rc == EXIT_OK and ev["models"]["yolo_normal"] == {"version": "v1", "images": 0, "miou": None}
+    m = ev["models"]["yolo_normal"]
+    assert rc == EXIT_OK and {k: m[k] for k in ("version", "images", "miou")} == {"version": "v1", "images": 0,
+                                                                                  "miou": None}
+    from trainer import realgt
+
+    if realgt.load_items("eval"):  # the photo champion on real photos with human masks, as the gate scores it
+        assert m["real_photos"] == 3 and 0.0 <= m["real_miou"] <= 1.0
 
 
 def test_usage_and_bad_values(private_home, capsys):

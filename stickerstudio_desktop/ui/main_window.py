@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self._update_actions()
+        if app.store.problem:  # the settings file was set aside: say so once, in the window
+            self.show_message("error", app.store.problem)
         if services:
             QTimer.singleShot(0, self.start_services)
         if warm_up:

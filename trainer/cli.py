@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from stickerstudio_desktop.config.paths import HOME_ENV, app_paths
 from stickerstudio_desktop.config.settings import parse_hhmm
 from stickerstudio_desktop.config.store import SettingsStore
+from stickerstudio_desktop.engine.names import STYLES, YOLO_MODELS
 from stickerstudio_desktop.errors import ConfigError, StickerStudioError
 
 from .lock import TrainerBusy
@@ -66,12 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
                     "repeatable (default: models/yolo_*.onnx if bundled, else each style's "
                     "trainer/checkpoints/student_<style>_best.pt, or student_best.pt)")
     ev.add_argument("--models", "--onnx-dir", dest="models", type=Path, metavar="DIR",
-                    help="a folder holding yolo_normal.onnx and yolo_animated.onnx")
+                    help=f"a folder holding {' and '.join(m + '.onnx' for m in YOLO_MODELS)}")
     ev.add_argument("--data", type=Path, metavar="DIR", help="student composites (default: .cache/students)")
     ev.add_argument("--limit", type=int, metavar="N", help="at most N test composites per style and N photos")
     ev.add_argument("--doc", type=Path, metavar="FILE", help="model card to write (default: docs/model-card.md)")
     rb = sub.add_parser("rollback", parents=[common], help="make the previous version the champion again")
-    rb.add_argument("--model", choices=("normal", "animated"), default="normal")
+    rb.add_argument("--model", choices=STYLES, default=STYLES[0])
     return parser
 
 

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self._build_status()
         self._connect()
         self._update_actions()
+        if app.store.problem:  # the settings file was set aside: say so once, in the window
+            self.show_message("error", app.store.problem)
         if services:
             QTimer.singleShot(0, self.start_services)
         if warm_up:
@@ -95,28 +97,26 @@ class MainWindow(QMainWindow):
 
     # -- construction ----------------------------------------------------------------------
     def _build_actions(self) -> None:
-        S = QKeySequence.StandardKey
-        self.open_action = make_action(self, "&Open…", "open", "Open one or more photos", self.open_files, S.Open)
-        self.paste_action = make_action(self, "&Paste", "paste", "Make a sticker from the image on the clipboard",
-                                         self.paste, S.Paste)
-        self.save_action = make_action(self, "&Save", "save", "Save the sticker into the library", self.save, S.Save)
-        self.export_action = make_action(self, "&Export…", "export", "Save the sticker into the library and to a "
-                                          "file you choose", self.export, S.SaveAs)
-        self.copy_action = make_action(self, "&Copy", "copy", "Copy the sticker with transparency", self.copy, S.Copy)
-        self.undo_action = make_action(self, "&Undo delete", "undo", "Bring back the sticker you just deleted",
-                                        self.undo_delete, S.Undo)
-        self.settings_action = make_action(self, "Se&ttings…", "settings", "Keys, defaults, metrics and training",
-                                            self.open_settings, S.Preferences)
+        S, act = QKeySequence.StandardKey, lambda *a: make_action(self, *a)
+        self.open_action = act("&Open…", "open", "Open one or more photos", self.open_files, S.Open)
+        self.paste_action = act("&Paste", "paste", "Make a sticker from the image on the clipboard", self.paste,
+                                S.Paste)
+        self.save_action = act("&Save", "save", "Save the sticker into the library", self.save, S.Save)
+        self.export_action = act("&Export…", "export", "Save the sticker into the library and to a file you choose",
+                                 self.export, S.SaveAs)
+        self.copy_action = act("&Copy", "copy", "Copy the sticker with transparency", self.copy, S.Copy)
+        self.undo_action = act("&Undo delete", "undo", "Bring back the sticker you just deleted", self.undo_delete,
+                               S.Undo)
+        self.settings_action = act("Se&ttings…", "settings", "Keys, defaults, metrics and training",
+                                   self.open_settings, S.Preferences)
         if self.settings_action.shortcut().isEmpty():
             self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.generate_action = make_action(self, "&Generate", "generate", "Make an image from the text with your "
-                                            "text-to-image provider", self.generate, "Ctrl+G")
-        self.cancel_action = make_action(self, "Cancel", "stop", "Stop the running job", self.controller.cancel,
-                                          "Esc")
-        self.create_view = make_action(self, "&Create", "create", "The editor", lambda: self.tabs.setCurrentIndex(0),
-                                        "Ctrl+1")
-        self.gallery_view = make_action(self, "&Gallery", "gallery", "Saved stickers", self.show_gallery, "Ctrl+2")
-        self.about_action = make_action(self, "&About Sticker Studio", None, "Version and licences", self.about)
+        self.generate_action = act("&Generate", "generate", "Make an image from the text with your "
+                                   "text-to-image provider", self.generate, "Ctrl+G")
+        self.cancel_action = act("Cancel", "stop", "Stop the running job", self.controller.cancel, "Esc")
+        self.create_view = act("&Create", "create", "The editor", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
+        self.gallery_view = act("&Gallery", "gallery", "Saved stickers", self.show_gallery, "Ctrl+2")
+        self.about_action = act("&About Sticker Studio", None, "Version and licences", self.about)
 
     def _build_central(self) -> None:
         central = QWidget()

@@ -34,17 +34,25 @@ def style_word(style) -> str:
     return "drawing" if style is not None and style.style == "animated" else "photo"
 
 
-class PromptBar(QFrame):
+class Card(QFrame):
+    """A rounded card (the theme styles "Card") holding one row of widgets."""
+
+    def __init__(self, margins: tuple[int, int, int, int], spacing: int) -> None:
+        super().__init__()
+        self.setObjectName("Card")
+        self.row = QHBoxLayout(self)
+        self.row.setContentsMargins(*margins)
+        self.row.setSpacing(spacing)
+
+
+class PromptBar(Card):
     """The text-to-image prompt with its Generate button."""
 
     generateRequested = Signal()
 
     def __init__(self, generate_action: QAction) -> None:
-        super().__init__()
-        self.setObjectName("Card")
-        pl = QHBoxLayout(self)
-        pl.setContentsMargins(12, 10, 12, 10)
-        pl.setSpacing(8)
+        super().__init__((12, 10, 12, 10), 8)
+        pl = self.row
         self.icon_label = QLabel()
         pl.addWidget(self.icon_label)
         self.prompt = QLineEdit()
@@ -63,15 +71,12 @@ class PromptBar(QFrame):
         self.icon_label.setPixmap(icon("generate", theme.current().accent).pixmap(QSize(20, 20), device_pixel_ratio))
 
 
-class JobFooter(QFrame):
+class JobFooter(Card):
     """Steps with their timings, the progress bar and Cancel."""
 
     def __init__(self, cancel_action: QAction) -> None:
-        super().__init__()
-        self.setObjectName("Card")
-        fl = QHBoxLayout(self)
-        fl.setContentsMargins(14, 8, 10, 8)
-        fl.setSpacing(12)
+        super().__init__((14, 8, 10, 8), 12)
+        fl = self.row
         self.steps = StepIndicator()
         fl.addWidget(self.steps, 1)
         prog = QVBoxLayout()

@@ -20,6 +20,8 @@ def test_generate_makes_a_sticker_and_keeps_the_image(qtbot, window, sd_server, 
     (gen,) = Library(cli_app.paths.library).items(kind="generated")
     assert gen.meta["provider"] == "local" and gen.meta["prompt"] == "a cup of coffee"
     assert "local" in window.message_bar.text_label.text()
+    # a sticker saved from it points at the kept image, so it re-opens editable (as one made by the CLI does)
+    assert window.controller.source_meta["source_path"] == str(gen.path.resolve())
 
 
 def test_generate_with_nothing_configured_explains_without_calling_anyone(qtbot, window, sd_server, monkeypatch):

@@ -147,3 +147,25 @@ def test_a_nightly_time_set_in_the_window_reaches_the_headless_scheduler(qtbot, 
     assert (running.next_run.hour, running.next_run.minute) == (4, 30)
     started_later = NightlyScheduler(cli_app.paths, SettingsStore(cli_app.paths.settings_file).settings)
     assert (started_later.next_run.hour, started_later.next_run.minute) == (4, 30)
+
+
+def test_a_corrupt_settings_file_is_one_sentence_in_the_window_and_kept_beside(qtbot, qapp, shared_pipeline):
+    from stickerstudio_desktop.config.settings import Settings
+    from stickerstudio_desktop.ui.main_window import MainWindow
+
+    paths = AppContext.create().paths
+    paths.config.mkdir(parents=True, exist_ok=True)
+    paths.settings_file.write_text('{"preset": "telegram", "outline_px": ')
+    ctx = AppContext.create()
+    ctx._pipeline = shared_pipeline
+    win = MainWindow(ctx, services=False, warm_up=False)
+    qtbot.addWidget(win)
+    try:
+        text = win.message_bar.text_label.text()
+        assert win.message_bar.level == "error" and "not valid JSON" in text and "defaults" in text
+        assert "\n" not in text and text.endswith(".")
+        assert win.settings == Settings() and win.controller.preset == "whatsapp"
+        (kept,) = paths.config.glob("settings.json.bad-*")
+        assert kept.read_text() == '{"preset": "telegram", "outline_px": ' and kept.name in text
+    finally:
+        win.shutdown()

@@ -168,6 +168,8 @@ def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
     else:
         for r in rows:
             print(f"{r['name']:<18} {r['kind']:<10} {r['version']:<22} {r['status']:<10} {r['file']}")
+        if manifest.routing:
+            print("auto runs: " + " · ".join(f"{style} → {route}" for style, route in manifest.routing.items()))
     return 1 if bad else 0
 
 

@@ -96,6 +96,8 @@ def test_fonts_and_models(capsys):
     rows = json.loads(capsys.readouterr().out)
     assert {r["name"] for r in rows} >= {"u2net", "u2netp", "yolo_normal"}
     assert all(r["status"].startswith(("ok", "not bundled")) for r in rows)
+    assert main(["models"]) == 0
+    assert "auto runs: normal → u2netp · animated → u2net" in capsys.readouterr().out  # the bundled routing
 
 
 @pytest.mark.parametrize("argv,code,needle", [

@@ -73,7 +73,7 @@ class Manifest:
     directory: Path
     models: dict[str, ModelSpec]
     #: What ``auto`` runs per style ("animated", "normal", "unclear"): ``student`` or a salient
-    #: model's name. Written by the bundling gate from the real-image judge (docs/model-card.md);
+    #: model's name. Written by ``trainer.routes`` from the real-image judges (docs/model-card.md);
     #: a style without an entry goes to its student when one is installed.
     routing: dict[str, str] = field(default_factory=dict)
 

@@ -40,8 +40,8 @@ from .yolo_seg import YoloSegmenter
 #: Salient model ``auto`` uses where the manifest's routing names none, and the fallback when a
 #: student finds nothing.
 SALIENT_DEFAULT = "u2netp"
-#: ``auto`` hands an image to a style's student only when the classifier is at least this sure;
-#: a photo it calls 52 % animated (Grace Hopper's portrait) is better served by the general model.
+#: ``auto`` follows a style's route only when the classifier is at least this sure; a photo it calls
+#: 52 % animated (Grace Hopper's portrait) goes to the routing table's ``unclear`` entry instead.
 ROUTE_MIN_SCORE = 0.7
 HIGH_QUALITY = "u2net"
 CLASSIFIER = "style_classifier"
@@ -190,7 +190,7 @@ class Pipeline:
         if engine == "auto" and alpha is not None:
             return "source-alpha", instances_from_saliency(alpha), "used the image's own transparency"
         note = ""
-        wanted = style.style if style else STYLES[0]  # without a classifier, every image is a photo
+        wanted = _style_name(style)
         route = self.route(style) if engine == "auto" else STUDENT if engine == "yolo" else engine
         if route == STUDENT:
             yolo = self.yolo(wanted)
@@ -212,7 +212,7 @@ class Pipeline:
     def route(self, style: StyleResult | None) -> str:
         """What ``auto`` runs for an image of *style*: ``student`` or a salient model's name.
 
-        The manifest's routing table decides (the gate writes it from the real-image judge); a
+        The manifest's routing table decides (``trainer.routes`` writes it from the real-image judges); a
         style it does not name goes to its student when one is installed, and an image whose style
         is unclear (score < ``ROUTE_MIN_SCORE``) to the table's ``unclear`` entry. Without a
         classifier every image counts as a photo.
@@ -220,7 +220,7 @@ class Pipeline:
         table = self.manifest.routing
         if style is not None and style.score < ROUTE_MIN_SCORE:
             return table.get(UNCLEAR, SALIENT_DEFAULT)
-        wanted = style.style if style else STYLES[0]  # without a classifier, every image is a photo
+        wanted = _style_name(style)
         route = table.get(wanted, STUDENT)
         if route == STUDENT and self.yolo(wanted) is None:
             return SALIENT_DEFAULT
@@ -253,6 +253,11 @@ class Pipeline:
 
 #: Larger files are refused before reading; no supported photo comes close.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def _style_name(style: StyleResult | None) -> str:
+    """The classified style; without a classifier every image counts as a photo."""
+    return style.style if style else STYLES[0]
 
 
 def _read_file(path: Path) -> bytes:

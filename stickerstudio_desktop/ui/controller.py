@@ -30,36 +30,27 @@ from ..jobs.make import MadeItem, MakeOptions, analyse_source, make_batch
 from ..jobs.reopen import plan_reopen
 from ..sticker.compose import StickerStyle
 from .clipboard import put_png_on_clipboard, release_clipboard
+from .task_driver import TaskDriver
 from .views import BatchItem, PhotoView, StickerView, photo_view, sticker_view, to_qimage
-from .workers import Task, TaskRunner
+from .workers import Task
 
 log = logging.getLogger(__name__)
 
-#: Task kinds that make the window "busy" (progress bar, cancel button).
-LONG_KINDS = ("analyse", "batch", "download", "generate")
-
-
-class EditorController(QObject):
-    busyChanged = Signal(bool, str)  # busy, what is happening
-    stepChanged = Signal(str)  # "analyse", "compose", "save" or "" when idle
+class EditorController(TaskDriver):
     photoChanged = Signal(object)  # PhotoView | None
     stickerChanged = Signal(object)  # StickerView | None
     timingsChanged = Signal(dict)  # step → ms
-    message = Signal(str, str)  # level ("error", "info", "success"), one sentence
     saved = Signal(object, object)  # LibraryEntry, written file Path | None
     copied = Signal()
-    progressChanged = Signal(float, str)  # fraction (−1 unknown), text
     modelsChanged = Signal(dict)
     libraryChanged = Signal()
     styleRestored = Signal(object)  # StickerStyle from a re-opened sticker
     selectionChanged = Signal(object)
-    idle = Signal()
 
     def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.app = app
         self.settings = settings = app.settings
-        self.runner = TaskRunner(parent=self)
         # editor state (GUI thread only)
         self.style = StickerStyle.from_settings(settings)
         self.engine = engine_choice(settings.engine)
@@ -74,7 +65,6 @@ class EditorController(QObject):
         # bookkeeping
         self._generation = 0
         self._load_task: Task | None = None
-        self._long_task: Task | None = None
         self._compose_running = False
         self._compose_dirty = False
         self._static_hint_shown = False
@@ -87,44 +77,9 @@ class EditorController(QObject):
     def library(self):
         return self.app.library
 
-    # -- state helpers -------------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return any(self.runner.active(k) for k in LONG_KINDS) or self._compose_running
-
-    @property
-    def can_cancel(self) -> bool:
-        return any(self.runner.active(k) for k in LONG_KINDS)
-
-    def _set_busy(self, text: str) -> None:
-        self.busyChanged.emit(True, text)
-        self.progressChanged.emit(-1.0, text)
-
-    def _maybe_idle(self) -> None:
-        if not self.busy:
-            self.busyChanged.emit(False, "")
-            self.stepChanged.emit("")
-            self.idle.emit()
-
-    def _error(self, text: str) -> None:
-        self.message.emit("error", text)
-
-    def _submit(self, fn: Callable[[Task], Any], kind: str, on_done: Callable[[Any], None],
-                on_failed: Callable[[str], None] | None = None, busy: str = "", **kw) -> Task:
-        """Run *fn* on the pool; with *busy*, the window shows it as running (after it is queued)."""
-        def failed(text: str) -> None:
-            (on_failed or self._error)(text)
-            self._maybe_idle()
-
-        def done(result: Any) -> None:
-            on_done(result)
-            self._maybe_idle()
-
-        kw.setdefault("on_cancelled", self._maybe_idle)
-        task = self.runner.submit(fn, kind=kind, on_done=done, on_failed=failed, **kw)
-        if busy:
-            self._set_busy(busy)
-        return task
+        return super().busy or self._compose_running
 
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
@@ -460,10 +415,6 @@ class EditorController(QObject):
             self._load_task.cancel()
             self.message.emit("info", "Cancelled.")
         self._maybe_idle()
-
-    def _cancel_long(self) -> None:
-        if self._long_task is not None and self._long_task.running:
-            self._long_task.cancel()
 
     # -- library ------------------------------------------------------------------------------
     def reopen(self, entry) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, QRectF, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QDrag, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -241,6 +241,28 @@ class DropZone(QFrame):
         p.setPen(pen)
         p.drawPath(path)
         p.end()
+
+    def show_hint(self, subject_count: int, has_sticker: bool) -> None:
+        """The line above the preview: what a click or drag does in the current view."""
+        if self.preview.mode == "subjects":
+            n = subject_count
+            text = "Click a subject to include or exclude it." if n > 1 else \
+                ("One subject found." if n == 1 else "No subject found.")
+        elif has_sticker:
+            text = "Drag the sticker into a chat or folder, or press Ctrl+C."
+        else:
+            text = ""
+        self.hint.setText(text)
+
+    def drag_out(self, path: Path, image: QImage | None) -> None:
+        """Drag the file at *path* (and *image*, for apps that take pixels) out of the preview."""
+        mime = mime_for_file(path)
+        drag = QDrag(self.preview)
+        if image is not None:
+            mime.setImageData(image)
+            drag.setPixmap(self.preview.scaled_pixmap("drag", image, QRectF(0, 0, 96, 96)))
+        drag.setMimeData(mime)
+        drag.exec(Qt.DropAction.CopyAction)
 
 
 def mime_for_file(path: Path, png: bytes | None = None) -> QMimeData:

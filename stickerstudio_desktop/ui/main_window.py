@@ -10,8 +10,8 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QDrag, QGuiApplication, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -33,7 +33,7 @@ from ..sticker.compose import STYLE_DEFAULT_FIELDS
 from ..sticker.presets import get_preset
 from .controller import EditorController
 from .controls import StickerControls
-from .drop_zone import DropZone, mime_for_file, payload_from_mime
+from .drop_zone import DropZone, payload_from_mime
 from .gallery import GalleryView
 from .icons import app_icon, icon
 from .menus import build_menus, build_toolbar, make_action
@@ -297,15 +297,8 @@ class MainWindow(QMainWindow):
         except StickerStudioError as exc:
             self.show_message("error", str(exc))
             return
-        mime = mime_for_file(path)
         sticker = self.controller.sticker
-        if sticker is not None:
-            mime.setImageData(sticker.image)
-        drag = QDrag(self.preview)
-        drag.setMimeData(mime)
-        if sticker is not None:
-            drag.setPixmap(self.preview.scaled_pixmap("drag", sticker.image, QRectF(0, 0, 96, 96)))
-        drag.exec(Qt.DropAction.CopyAction)
+        self.drop_zone.drag_out(path, sticker.image if sticker is not None else None)
 
     # -- gallery -------------------------------------------------------------------------------------
     def show_gallery(self) -> None:
@@ -419,15 +412,8 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_hint(self) -> None:
-        if self.preview.mode == "subjects":
-            n = len(self.controller.photo.analysis.instances) if self.controller.photo else 0
-            text = "Click a subject to include or exclude it." if n > 1 else \
-                ("One subject found." if n == 1 else "No subject found.")
-        elif self.controller.sticker is not None:
-            text = "Drag the sticker into a chat or folder, or press Ctrl+C."
-        else:
-            text = ""
-        self.drop_zone.hint.setText(text)
+        photo = self.controller.photo
+        self.drop_zone.show_hint(len(photo.analysis.instances) if photo else 0, self.controller.sticker is not None)
 
     def _remember(self, changes: dict) -> bool:
         """Write changed settings to settings.json (shared with the CLI and the scheduler)."""

@@ -174,7 +174,8 @@ def _cmd_eval_real(args, paths, stdout) -> int:
 
 
 def _cmd_eval_students(args, paths, stdout) -> int:
-    from .students.evaluate import evaluate_students, parse_checkpoints
+    from .students.checkpoints import parse_checkpoints
+    from .students.evaluate import evaluate_students
 
     rep = evaluate_students(paths, checkpoints=parse_checkpoints(args.checkpoint), models_dir=args.models,
                             data_dir=args.data,

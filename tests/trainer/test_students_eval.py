@@ -21,8 +21,10 @@ from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.errors import ConfigError
 from trainer.cli import EXIT_FAILED, EXIT_OK, main
 from trainer.data.emoji import render
+from trainer.students.checkpoints import checkpoint_state, export_checkpoint
 from trainer.students.data import style_dir
-from trainer.students.evaluate import boundary_f_score, checkpoint_state, export_checkpoint, harness_pipeline
+from trainer.students.harness import harness_pipeline
+from trainer.students.metrics import boundary_f_score
 
 
 def _gradient(h: int, w: int, a, b) -> np.ndarray:
@@ -210,15 +212,15 @@ def test_conf_tuning_equals_running_the_engine_at_each_threshold(tmp_path, stude
 
 
 def test_checkpoint_options_name_one_per_style_or_both(tmp_path):
-    from trainer.students.evaluate import _run_csv, parse_checkpoints
+    from trainer.students.checkpoints import parse_checkpoints, run_csv
 
     assert parse_checkpoints(None) is None
     assert parse_checkpoints(["a.pt"]) == {"normal": Path("a.pt"), "animated": Path("a.pt")}
     assert parse_checkpoints(["animated=b.pt", "a.pt"]) == {"animated": Path("b.pt"), "normal": Path("a.pt")}
     with pytest.raises(ConfigError, match="must be one of normal, animated"):
         parse_checkpoints(["cartoon=b.pt"])
-    assert _run_csv(Path("x/student_animated_best.pt"), tmp_path) == tmp_path / "special-animated/train/results.csv"
-    assert _run_csv(Path("x/student_best.pt"), tmp_path) == tmp_path / "finish/train/results.csv"
+    assert run_csv(Path("x/student_animated_best.pt"), tmp_path) == tmp_path / "special-animated/train/results.csv"
+    assert run_csv(Path("x/student_best.pt"), tmp_path) == tmp_path / "finish/train/results.csv"
 
 
 def test_a_missing_checkpoint_is_one_clear_sentence(tmp_path, capsys):

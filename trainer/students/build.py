@@ -42,13 +42,16 @@ def mixed_yaml(work: Path, styles: tuple[str, ...]) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .data import DATA_DIR
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--work", type=Path, default=ROOT_DIR / ".cache" / "students")
+    ap.add_argument("--work", type=Path, default=DATA_DIR)
     ap.add_argument("--sources", type=Path, default=ROOT_DIR / ".cache" / "sources")
-    ap.add_argument("--base-epochs", type=int, default=12, help="phase 1 epochs (of a 40-epoch schedule)")
-    ap.add_argument("--finish-epochs", type=int, default=14, help="phase 2 epochs (annealed to ~0)")
-    ap.add_argument("--imgsz", type=int, default=320, help="phases 1 and 2")
-    ap.add_argument("--special-epochs", type=int, default=6, help="phase 3 epochs per style")
+    ap.add_argument("--base-epochs", type=int, default=BASE_EPOCHS,
+                    help=f"phase 1 epochs (of a {BASE_SCHEDULE}-epoch schedule)")
+    ap.add_argument("--finish-epochs", type=int, default=FINISH_EPOCHS, help="phase 2 epochs (annealed to ~0)")
+    ap.add_argument("--imgsz", type=int, default=BASE_IMGSZ, help="phases 1 and 2")
+    ap.add_argument("--special-epochs", type=int, default=SPECIAL_EPOCHS, help="phase 3 epochs per style")
     ap.add_argument("--special-imgsz", type=int, default=SPECIAL_IMGSZ)
     ap.add_argument("--styles", nargs="+", choices=("normal", "animated"), default=["animated", "normal"],
                     help="phase 3: which styles to specialise, in this order")
@@ -115,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
 FINISH_HYP = dict(optimizer="AdamW", lr0=0.0015, lrf=0.02, warmup_epochs=0.3, warmup_bias_lr=0.0,
                   close_mosaic=4, cache="ram")
 BASE_SCHEDULE = 40
+#: Phase lengths and sizes; the model card's training text reads them from here.
+BASE_EPOCHS, FINISH_EPOCHS, SPECIAL_EPOCHS = 12, 14, 6
+BASE_IMGSZ = 320
 #: Phase 3: gentler than phase 2 (the weights are trained), annealed, mosaic off for the last 2 epochs.
 SPECIAL_HYP = dict(optimizer="AdamW", lr0=0.0008, lrf=0.05, warmup_epochs=0.3, warmup_bias_lr=0.0,
                    close_mosaic=2, cache="ram")

@@ -28,6 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.files import atomic_write_bytes
 
 from ..data import backgrounds
@@ -37,6 +38,8 @@ from ..data.imageio import load_rgb
 from ..data.stylize import cartoonize_rgba
 from ..polygons import mask_to_polygons, yolo_label
 
+#: Where the student composites are built (one folder per style and data version).
+DATA_DIR = ROOT_DIR / ".cache" / "students"
 SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
 STYLES = ("normal", "animated")
 #: Bumped when a style's source pools change: its composites then go to a new folder, and an
@@ -167,7 +170,8 @@ def build(catalog: Catalog, style: str, out: Path, *, counts: dict[str, int] | N
             atomic_write_bytes(label, ("\n".join(lines) + "\n").encode())
             if split == "test":
                 union = np.logical_or.reduce(comp.masks).astype(np.uint8) * 255
-                atomic_write_bytes(out / "masks" / "test" / f"{img_path.stem}.png", cv2.imencode(".png", union)[1].tobytes())
+                atomic_write_bytes(out / "masks" / "test" / f"{img_path.stem}.png",
+                                   cv2.imencode(".png", union)[1].tobytes())
             atomic_write_bytes(img_path, jpg.tobytes())  # last: its presence marks the item done
             made += 1
             close_ups += near

@@ -2,16 +2,19 @@
 
     .venv/bin/python -m trainer.students.publish [--data .cache/students] [--models models]
 
-Reads the report that ``stickerstudio-train eval --students`` (run on checkpoints) left in ``<data>/eval/report.json`` together with the ONNX file it measured
+Reads the report that ``stickerstudio-train eval --students`` (run on checkpoints) left in
+``<data>/eval/report.json`` together with the ONNX file it measured
 (the sha256 must match: the numbers describe exactly that file). A style's
 student is bundled only when, on that style's held-out composites, it is no
 worse than what the app runs for the style today (``SALIENT_DEFAULT``, U²-Netp)
 by more than ``TOLERANCE`` in mIoU and in boundary F, meets the speed target,
 and does not make the app's cut-outs of the real photos routed to it agree less
-with U²-Net than U²-Netp's do (by more than ``PHOTO_TOLERANCE``); otherwise the
-style keeps falling back to U²-Netp and the reason
-is printed. Files are written by temp file + rename; the manifest entry records
-sha256, metrics, training state, creation date and the rebuild command.
+with U²-Net than U²-Netp's do (by more than ``PHOTO_TOLERANCE``), and is at least
+as good as U²-Net on its style's real-image judge (``trainer.realcard``); otherwise
+the style is not bundled and the reason is printed. What ``auto`` runs for a style
+is then decided by ``trainer.routes`` on the same judges. Files are written by
+temp file + rename; the manifest entry records sha256, metrics, training state,
+creation date and the rebuild command.
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ from stickerstudio_desktop.files import atomic_path
 from ..manifest_writer import update_manifest
 from ..realcard import verdict
 from ..routing import model_name
-from .data import STYLES
-from .evaluate import DATA_DIR, TARGETS
+from .data import DATA_DIR, STYLES
 
 TOLERANCE = 0.02
+#: The students' bars (the model card's targets table); speed is also part of the gate.
+TARGETS = {"student_miou": 0.90, "gap_to_u2net": 0.02, "speedup": 10.0, "student_mb": 15.0,
+           "classifier_accuracy": 0.97, "classifier_ms": 10.0}
 #: Real photos have no ground truth and there are few of them, so their bar is looser; it still
 #: stops a student that cuts out a cat's eye instead of the cat.
 PHOTO_TOLERANCE = 0.05
-COMMAND = "python -m trainer.students.build && stickerstudio-train eval --students && python -m trainer.students.publish"
+COMMAND = ("python -m trainer.students.build && stickerstudio-train eval --students "
+           "&& python -m trainer.students.publish")
 
 
 def gate(style_report: dict, photos: dict | None = None, style: str = "", real: dict | None = None) -> list[str]:
@@ -78,7 +84,8 @@ def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict
     checkpoint = training.get("checkpoint")
     if checkpoint:
         checkpoint = Path(checkpoint).resolve()
-        checkpoint = checkpoint.relative_to(ROOT_DIR).as_posix() if checkpoint.is_relative_to(ROOT_DIR) else str(checkpoint)
+        inside = checkpoint.is_relative_to(ROOT_DIR)
+        checkpoint = checkpoint.relative_to(ROOT_DIR).as_posix() if inside else str(checkpoint)
     return {
         "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "version": f"student-{sha[:8]}",
         "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),

@@ -46,7 +46,7 @@ def pack(bundle: Path, styles: list[str], quality: int = 78, *, students: Path |
     from stickerstudio_desktop.errors import ConfigError
 
     from .build import CHECKPOINTS
-    from .data import style_dir
+    from .data import DATA_DIR, style_dir
 
     bundle.mkdir(parents=True, exist_ok=True)
     shutil.copy2(__file__, bundle / "remote.py")
@@ -55,7 +55,7 @@ def pack(bundle: Path, styles: list[str], quality: int = 78, *, students: Path |
         subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "-d", str(bundle / "wheels"),
                         *WHEELS], check=True)
     for style in styles:
-        src = style_dir(students or ROOT_DIR / ".cache" / "students", style)
+        src = style_dir(students or DATA_DIR, style)
         shutil.copy2((checkpoints or CHECKPOINTS) / f"student_{style}_best.pt", bundle / f"{style}-start.pt")
         with tarfile.open(bundle / f"{style}.tar", "w:gz") as tar:  # gzip: labels are text
             for split in ("train", "val"):

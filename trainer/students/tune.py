@@ -19,8 +19,8 @@ from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
 
 from ..classifier.evaluate import read_rgb
 from ..evaluate import cut_mask
-from ..scoring import iou
 from ..polygons import parse_yolo_label, polygons_to_mask
+from ..scoring import iou
 
 CANDIDATES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 

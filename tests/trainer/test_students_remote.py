@@ -73,3 +73,12 @@ def test_the_bundle_trains_where_only_torch_and_ultralytics_exist(tmp_path):
         state = torch.load(out / f"student_animated_{name}.pt", map_location="cpu", weights_only=False)
         assert state["optimizer"] is None and state["train_args"]["imgsz"] == 416  # stripped, ready to commit
     assert (out / "animated-results.csv").read_text().startswith("epoch")
+
+
+def test_the_standalone_copies_of_project_constants_agree():
+    """remote.py runs without the project, so it repeats two constants; they must not drift."""
+    from stickerstudio_desktop.engine.names import STYLES
+    from trainer.students import remote
+    from trainer.students.build import SPECIAL_IMGSZ
+
+    assert remote.STYLES == STYLES and remote.IMGSZ == SPECIAL_IMGSZ

@@ -29,6 +29,7 @@ import cv2
 import numpy as np
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.engine.names import STYLES
 from stickerstudio_desktop.files import atomic_write_bytes
 
 from ..data import backgrounds
@@ -41,7 +42,6 @@ from ..polygons import mask_to_polygons, yolo_label
 #: Where the student composites are built (one folder per style and data version).
 DATA_DIR = ROOT_DIR / ".cache" / "students"
 SPLIT_COUNTS = {"train": 1600, "val": 160, "test": 160}
-STYLES = ("normal", "animated")
 #: Bumped when a style's source pools change: its composites then go to a new folder, and an
 #: old folder is never topped up with images drawn from different pools.
 DATA_VERSIONS = {"normal": 4, "animated": 1}

@@ -28,6 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
+#: Copies of engine.names.STYLES and build.SPECIAL_IMGSZ: this file runs alone on the borrowed
+#: machine, without the project (a test checks they agree).
 STYLES = ("normal", "animated")
 IMGSZ = 416
 #: Longer than phase 3 on a CPU (tens of epochs, not 6), so a little more learning rate and

@@ -38,6 +38,23 @@ def _common(sub: bool) -> argparse.ArgumentParser:
     return p
 
 
+class _PointAction(argparse.Action):
+    """--include / --exclude into one list, so the clicks keep the order they were given in."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        clicks = list(getattr(namespace, "clicks", None) or [])
+        clicks.append((values, self.const))
+        namespace.clicks = clicks
+
+
+def _add_point_options(p: argparse.ArgumentParser) -> None:
+    p.set_defaults(clicks=[])
+    p.add_argument("--include", action=_PointAction, const=True, metavar="X,Y",
+                   help="add the part under this point (image pixels; repeatable, applied in order)")
+    p.add_argument("--exclude", action=_PointAction, const=False, metavar="X,Y",
+                   help="remove the region under this point (repeatable, applied in order)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stickerstudio", parents=[_common(False)],
                                      description="Turn a photo or a prompt into a chat-ready sticker.")
@@ -69,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("inputs", nargs="+", metavar="INPUT_OR_DIR")
     ms.add_argument("-o", "--output", required=True, metavar="DIR")
     ms.add_argument("--engine", choices=ENGINES)
+    ms.add_argument("--subjects", default="all", help="auto (the whole main subject), all, or indices like 0,2")
+    _add_point_options(ms)
 
     cl = sub.add_parser("classify", parents=[common], help="print each image's style as JSON lines")
     cl.add_argument("inputs", nargs="+", metavar="INPUT_OR_DIR")

@@ -17,7 +17,7 @@ from .errors import ModelError, UsageError
 from .files import atomic_path
 from .jobs.batch import BatchReport, Outcome, for_each
 from .jobs.context import AppContext
-from .jobs.inputs import expand_inputs, parse_selection
+from .jobs.inputs import expand_inputs, parse_point, parse_selection
 
 T = TypeVar("T")
 
@@ -106,14 +106,21 @@ def cmd_mask(ctx: AppContext, args: argparse.Namespace) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = args.engine or ctx.settings.engine
     items = expand_inputs(args.inputs)
+    selection = parse_selection(args.subjects)
+    clicks = [parse_point(text, positive) for text, positive in args.clicks]
 
     def work(item: Path) -> Path:
-        mask = ctx.pipeline.mask(item, engine)
+        mask = ctx.pipeline.mask(item, engine, selection, clicks)
         target = out_dir / f"{item.stem}.png"
         with atomic_path(target) as tmp:
             Image.fromarray(mask, "L").save(tmp, "PNG")
         return target
 
+    if clicks:  # points belong to one image: a bad point is a usage error, not a failed item
+        if len(items) != 1:
+            raise UsageError("--include and --exclude are points in one image; give exactly one.")
+        print(printable(work(items[0])))
+        return 0
     return run_each(items, work, lambda target: print(printable(target)))
 
 

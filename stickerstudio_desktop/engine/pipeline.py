@@ -15,7 +15,7 @@ from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import cv2
 import numpy as np
@@ -29,6 +29,7 @@ from ..metrics import METRICS
 from .classifier import StyleClassifier
 from .manifest import STUDENT, UNCLEAR, Manifest, load_manifest
 from .names import ENGINES, STYLES, yolo_model
+from .prompts import Click, apply_clicks, check_clicks
 from .refine import refine
 from .registry import ModelRegistry
 from .salient import SalientSegmenter, instances_from_saliency
@@ -49,11 +50,18 @@ CLASSIFIER = "style_classifier"
 MAX_WORK_SIDE = 2048
 
 
-def cut_out(rgb: np.ndarray, instances: list[Instance], indices: list[int]) -> np.ndarray:
-    """RGBA cut-out of the chosen instances with refined edges: what every sticker, and every score, starts from."""
-    if not indices:
+def cut_out(rgb: np.ndarray, instances: list[Instance], indices: list[int],
+            clicks: Sequence[Click] = ()) -> np.ndarray:
+    """RGBA cut-out of the chosen instances, fixed by *clicks*, with refined edges.
+
+    What every sticker, and every score, starts from.
+    """
+    if not indices and not clicks:
         return np.zeros((*rgb.shape[:2], 4), np.uint8)
-    return refine(rgb, union_mask(instances, indices), model_scale=max(rgb.shape[:2]) / 320)
+    mask = union_mask(instances, indices) if indices else np.zeros(rgb.shape[:2], np.float32)
+    if clicks:
+        mask = apply_clicks(rgb, instances, mask, clicks)
+    return refine(rgb, mask, model_scale=max(rgb.shape[:2]) / 320)
 
 
 @dataclass
@@ -226,26 +234,31 @@ class Pipeline:
             return SALIENT_DEFAULT
         return route
 
-    def cutout(self, analysis: Analysis, selection: Selection = "auto") -> Cutout:
+    def cutout(self, analysis: Analysis, selection: Selection = "auto", clicks: Sequence[Click] = ()) -> Cutout:
+        """The chosen subjects, fixed by *clicks* (working-copy pixels, applied in order)."""
         indices = choose(analysis.instances, selection, analysis.rgb.shape[:2])
-        ckey = (analysis.key, analysis.engine, tuple(indices))
+        ckey = (analysis.key, analysis.engine, tuple(indices), tuple(clicks))
         with self._lock:
             cached = self._cutouts.get(ckey)
         if cached is not None:
             return cached
         timings = Timings()
         with self._stage(timings, "refine", analysis.engine):
-            rgba = cut_out(analysis.rgb, analysis.instances, indices)
+            rgba = cut_out(analysis.rgb, analysis.instances, indices, clicks)
         result = Cutout(image=Image.fromarray(rgba, "RGBA"), indices=indices, timings=timings)
         with self._lock:
             self._cutouts.put(ckey, result)
         return result
 
-    def mask(self, source: str | Path | bytes, engine: str = "auto", selection: Selection = "all") -> np.ndarray:
-        """8-bit mask at the source's own size (for ``stickerstudio mask``)."""
+    def mask(self, source: str | Path | bytes, engine: str = "auto", selection: Selection = "all",
+             clicks: Sequence[Click] = ()) -> np.ndarray:
+        """8-bit mask at the source's own size (for ``stickerstudio mask``); *clicks* in the source's pixels."""
         analysis = self.analyse(source, engine)
-        alpha = np.asarray(self.cutout(analysis, selection).image)[..., 3]
         w, h = analysis.source_size
+        check_clicks(clicks, (w, h))
+        s = analysis.rgb.shape[1] / w  # the working copy may be smaller than the file
+        work = [Click(c.x * s, c.y * s, c.positive) for c in clicks]
+        alpha = np.asarray(self.cutout(analysis, selection, work).image)[..., 3]
         if alpha.shape != (h, w):
             alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
         return alpha

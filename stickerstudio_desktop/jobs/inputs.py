@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..engine.prompts import Click
 from ..engine.subjects import Selection
 from ..errors import UsageError
 from ..imaging.suffixes import is_image_name
@@ -31,6 +32,16 @@ def parse_selection(text: str) -> Selection:
         return [int(t) for t in text.split(",") if t.strip()]
     except ValueError:
         raise UsageError(f"--subjects must be auto, all or numbers like 0,2, not {text!r}.") from None
+
+
+def parse_point(text: str, positive: bool) -> Click:
+    """``X,Y`` in the image's own pixels as a click; UsageError otherwise."""
+    try:
+        x, y = (float(t) for t in text.split(","))
+    except ValueError:
+        flag = "--include" if positive else "--exclude"
+        raise UsageError(f"{flag} takes a point as X,Y in the image's pixels, like 120,80, not {text!r}.") from None
+    return Click(x, y, positive)
 
 
 def source_meta(path: Path) -> dict[str, Any]:

@@ -66,6 +66,31 @@ def test_mask_folder_writes_8bit_masks_at_input_size(photos, tmp_path):
         assert m.mode == "L" and m.size == Image.open(p).size
 
 
+def test_mask_clicks_fix_the_cut_out_in_the_order_given(photos, tmp_path, capsys):
+    photo = photos[0]
+    w, h = Image.open(photo).size
+    base = ["mask", str(photo), "--engine", "u2netp", "--subjects", "auto"]
+    assert main([*base, "-o", str(tmp_path / "a")]) == 0
+    auto = np.asarray(Image.open(tmp_path / "a" / f"{photo.stem}.png")) >= 128
+    ys, xs = np.nonzero(auto)
+    inside = f"{xs[len(xs) // 2]},{ys[len(ys) // 2]}"  # a point of the subject
+    assert main([*base, "--exclude", inside, "-o", str(tmp_path / "b")]) == 0
+    removed = np.asarray(Image.open(tmp_path / "b" / f"{photo.stem}.png")) >= 128
+    assert removed.sum() < auto.sum()
+    # The same two points the other way round end where the last one says.
+    assert main([*base, "--exclude", inside, "--include", inside, "-o", str(tmp_path / "c")]) == 0
+    again = np.asarray(Image.open(tmp_path / "c" / f"{photo.stem}.png")) >= 128
+    x, y = (int(v) for v in inside.split(","))
+    assert again[y, x] and not removed[y, x]
+    capsys.readouterr()
+    assert main([*base, "--include", f"{w},{h // 2}", "-o", str(tmp_path / "d")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"error: The point {w},{h // 2} is outside the image ({w}×{h} pixels)."
+    assert not list((tmp_path / "d").glob("*.png"))  # nothing half-written
+    assert main([*base, "--include", "12;40", "-o", str(tmp_path / "e")]) == 2
+    assert "--include takes a point as X,Y" in capsys.readouterr().err
+
+
 def test_classify_prints_json_lines(photos, capsys):
     assert main(["classify", str(photos[0].parent)]) == 0
     rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]

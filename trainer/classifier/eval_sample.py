@@ -2,7 +2,8 @@
 
 Cut from test-split sources, so the classifier never trained on them:
 public-domain photos (normal), the same photos stylised (animated), Noto
-emoji and Kenney sprites on plain backgrounds (animated). Written to
+emoji and Kenney sprites on plain backgrounds (animated), and anime art from
+The Question (Expat licence; a held-out source, see trainer.data.artsources). Written to
 ``tests/data/style_eval`` with ``labels.csv`` and ``LICENSES.md``.
 """
 
@@ -12,15 +13,17 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 from PIL import Image
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from trainer.data import backgrounds as bgs
+from trainer.data.artsources import HeldoutItem
 from trainer.data.catalog import EVAL_PHOTOS, ORIGINS, Catalog
 from trainer.data.composite import CompositeConfig, compose
-from trainer.data.imageio import cap_side, load_rgb
+from trainer.data.imageio import cap_side, load_rgb, load_rgba
 from trainer.data.stylize import LOOKS, cartoonize
 
 DEFAULT_DIR = ROOT_DIR / "tests" / "data" / "style_eval"
@@ -50,8 +53,15 @@ def _photo_sources(catalog: Catalog):
     return [by_name[n] for n in EVAL_PHOTOS if n in by_name]
 
 
-def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0) -> list[dict]:
-    """(Re)write the sample; returns its rows (file, style, source, licence)."""
+THEQUESTION_NOTE = "Ren'Py 'The Question' art (Debian renpy-thequestion), Expat (MIT) licence"
+
+
+def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0, anime: Sequence[HeldoutItem] = ()) -> list[dict]:
+    """(Re)write the sample; returns its rows (file, style, source, licence).
+
+    *anime* are The Question's held-out items: its sprites are pasted on its own
+    backgrounds, its backgrounds are cropped whole (skipped when not fetched).
+    """
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -79,6 +89,15 @@ def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0) -> list[dict
             comp = compose([s.load_rgba() for s in picks], bg, rng, CANVAS, "animated", [s.id for s in picks])
             lic = ORIGINS[picks[0].origin].licence
             rows.append(_row(out, f"animated-{name}-{j}.jpg", comp.image, "animated", " + ".join(comp.sources), lic))
+    scenes = [r for r in anime if not r.has_alpha]
+    for j, item in enumerate(anime):
+        if item.has_alpha and scenes and j % 2 == 0:
+            bg = load_rgb(scenes[j % len(scenes)].path, 800)
+            comp = compose([load_rgba(item.path, 512)], bg, rng, CANVAS, "animated", [item.id])
+            rows.append(_row(out, f"animated-thequestion-{j}.jpg", comp.image, "animated", item.id, THEQUESTION_NOTE))
+        elif not item.has_alpha:
+            img = bgs.random_crop(load_rgb(item.path, 800), *_aspect(rng), rng, min_scale=0.6)
+            rows.append(_row(out, f"animated-thequestion-{j}.jpg", img, "animated", item.id, THEQUESTION_NOTE))
     with open(out / "labels.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["file", "style", "source", "licence"])
         w.writeheader()
@@ -110,8 +129,11 @@ def _licences(rows: list[dict]) -> str:
         "- `animated-emoji-*`: Noto Color Emoji glyphs (SIL Open Font License 1.1, see `fonts/OFL.txt`) rendered",
         "  with Pillow and placed on generated plain/gradient backgrounds.",
         "- `animated-kenney-*`: Kenney sprites from the arcade wheel (CC0 1.0) on generated backgrounds.",
+        "- `animated-thequestion-*`: anime sprites on their own drawn backgrounds, and crops of those backgrounds,",
+        "  from Ren'Py's example game *The Question* (Debian renpy-thequestion 8.0.3, Expat/MIT licence,",
+        "  copyright Tom Rothamel and the Ren'Py contributors), a source held out of all training.",
         "",
-        "All of these sources are held out of classifier training (test split). `labels.csv` gives each",
+        "All of these sources are held out of classifier training (test split or held-out source). `labels.csv` gives each",
         "file's style, exact source ids and licence.",
         "",
         "| File | Style | Source | Licence |",

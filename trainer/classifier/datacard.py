@@ -162,5 +162,10 @@ def _heldout_lines(heldout: dict, origins) -> list[str]:
     for key, r in heldout.items():
         what = HELDOUT_NOTES.get(key, "all held-out illustrations together")
         out.append(f"  | {key} | {what} | {r['style']} | {r['n']} | **{r['accuracy'] * 100:.1f} %** |")
-    out.append("")
+    out += ["",
+            "  The held-out sprites with alpha (Flare portraits, The Question's sprites) also make the cut-out",
+            "  engines' illustration test: `trainer.data.heldout_art.build_heldout_art()` (or",
+            "  `python -m trainer.data.heldout_art`) pastes them on realgt `eval` photos, held-out drawn",
+            "  backgrounds or plain fills, with exact masks, into `.cache/heldout_art/` (60 images by default).",
+            ""]
     return out

@@ -103,6 +103,13 @@ def _pick(rng: np.random.Generator, items: list[SourceImage]) -> SourceImage:
             return src
 
 
+def _pick_by_origin(rng: np.random.Generator, items: list[SourceImage]) -> SourceImage:
+    """Each origin equally often, so a big source (Wesnoth) does not drown a small one (AI pictures)."""
+    origins = sorted({s.origin for s in items})
+    origin = origins[int(rng.integers(len(origins)))]
+    return _pick(rng, [s for s in items if s.origin == origin])
+
+
 def _cartoons(pools: _Pools, rng: np.random.Generator, n: int) -> list[SourceImage]:
     return [_pick(rng, pools.cartoons[CARTOON_ORIGINS[int(rng.integers(len(CARTOON_ORIGINS)))]]) for _ in range(n)]
 
@@ -157,7 +164,7 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
         if u < 0.5:
             bg, ids = bgs.synthetic, []
         elif u < 0.75:
-            src = _pick(rng, pools.art)
+            src = _pick_by_origin(rng, pools.art)
             bg, ids = _rgb(src), [src.id]
         else:
             bg, ids = _graphic_background(pools, rng)
@@ -165,7 +172,7 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
                        "animated", [s.id for s in fgs])
         return comp.image, tuple(ids) + comp.sources
     if recipe == "art_whole":
-        src = _pick(rng, pools.art)
+        src = _pick_by_origin(rng, pools.art)
         h, w = _size(rng)
         return _crop(_rgb(src), h, w, rng, 0.3), (src.id,)
     if recipe == "graphic_only":
@@ -245,13 +252,22 @@ def _job(job: tuple[str, str, int]) -> dict:
     return Sample(rel, split, style, recipe, tuple(sources)).__dict__
 
 
+def _fingerprint(catalog: Catalog) -> str:
+    """Changes when any source is added, removed or re-split, so a stale dataset is rebuilt."""
+    import hashlib
+
+    keys = sorted(f"{s.id}|{s.split()}" for s in catalog.all())
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+
+
 def build(sources: Path, out: Path, seed: int = 0, counts: dict[str, int] | None = None,
           workers: int | None = None, log=print) -> list[Sample]:
     """Write the dataset under *out* and its index ``index.jsonl``; reuse it when already complete."""
     counts = counts or DEFAULT_COUNTS
     out = Path(out)
     index = out / "index.jsonl"
-    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL}, sort_keys=True)
+    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL,
+                        "sources": _fingerprint(build_catalog(Path(sources)))}, sort_keys=True)
     if index.exists() and (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return [Sample(**{**d, "sources": tuple(d["sources"])}) for d in map(json.loads, index.read_text().splitlines())]
     jobs = plan(counts)

@@ -29,8 +29,9 @@ def check_disjoint(catalog, items: dict[str, list[HeldoutItem]]) -> None:
         return hashlib.sha256(Path(p).read_bytes()).hexdigest()
 
     held = {digest(r.path): r.id for rows in items.values() for r in rows}
-    clash = [(s.id, held[digest(s.path)]) for s in catalog.all() if s.path is not None and s.path.is_file()
-             and s.origin in ("realgt", "renpy-demo", "sd-samples", "wesnoth") and digest(s.path) in held]
+    router = catalog.painted + catalog.art + catalog.router_photos  # the pools that hold fetched illustrations
+    clash = [(s.id, held[digest(s.path)]) for s in router if s.path is not None and s.path.is_file()
+             and digest(s.path) in held]
     clash += [(s.id, s.origin) for s in catalog.all() if s.origin in HELDOUT_ORIGINS]
     if clash:
         raise ValueError(f"held-out images are in the training pools: {clash[:5]}")

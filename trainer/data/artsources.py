@@ -32,10 +32,29 @@ from .catalog import SourceImage
 
 REALGT = Path(os.environ.get("STICKERSTUDIO_REALGT", ROOT_DIR.parent / "shared" / "realgt"))
 WESNOTH = Path("wesnoth-1.16-data/usr/share/games/wesnoth/1.16/data/core/images")
+#: Wesnoth campaign packages (story paintings, painted maps, more portraits); see trainer.data.fetch
+WESNOTH_CAMPAIGNS = ("httt", "tsg", "sotbe", "did", "dw", "ei", "l", "low", "nr", "sof", "thot", "trow", "utbs", "dm")
 RENPY_DEMO = Path("renpy-demo/usr/share/games/renpy/demo/game/images")
 THE_QUESTION = Path("renpy-thequestion/usr/share/games/renpy/the_question/game/images")
 FLARE = Path("flare-game/usr/share/games/flare/mods")
 TILES = Path("github-tiles")
+#: 4o-style "Ghibli-fied" pictures from public Ghibli-filter apps (training), file -> style;
+#: the apps' before/after pairs give the source photos too (normal).
+GHIBLI_APPS = {
+    "GenerateGhibli+GenerateGhibli/public/images/posts/*.jpg": "animated",
+    "thisyearnofear+ghiblify/front/public/examples/bridge.png": "animated",
+    "thisyearnofear+ghiblify/front/public/examples/grow2.png": "animated",
+    "thisyearnofear+ghiblify/front/public/ghibli-it.png": "animated",
+    "thisyearnofear+ghiblify/front/public/ghibli-time.png": "animated",
+    "thisyearnofear+ghiblify/images/jerry.png": "animated",
+    "thisyearnofear+ghiblify/images/skyline.png": "animated",
+    "xin655+ghibli-img/public/images/backgrounds/image1.png": "animated",
+    "xin655+ghibli-img/public/images/backgrounds/image16.png": "animated",
+    "xin655+ghibli-img/public/images/img/a300a83ccb414bb92a2d6a10baec1301d1871e95.png": "animated",
+    "thisyearnofear+ghiblify/front/public/examples/0bridge.png": "normal",
+    "thisyearnofear+ghiblify/images/0jerry.png": "normal",
+    "xin655+ghibli-img/public/images/img/779516f51440bf2da2f7ccf0b8bf0d8a09f8c513.png": "normal",
+}
 RENPY_DEMO_PHOTOS = ("bg cave.jpg", "bg washington.jpg", "bg whitehouse.jpg", "bg panorama.webp")
 
 #: held-out source -> (style, origin key in catalog.ORIGINS)
@@ -66,11 +85,23 @@ def _stem_group(origin: str, rel: str) -> str:
     return f"{origin}:{parent}/{stem}"
 
 
+def _campaign_dirs(root: Path) -> list[Path]:
+    out = []
+    for c in WESNOTH_CAMPAIGNS:
+        base = Path(root) / f"wesnoth-1.16-{c}" / "usr" / "share" / "games" / "wesnoth" / "1.16" / "data" / "campaigns"
+        out += sorted(d / "images" for d in base.glob("*") if (d / "images").is_dir())
+    return out
+
+
 def wesnoth_portraits(root: Path) -> list[SourceImage]:
-    base = Path(root) / WESNOTH / "portraits"
-    return [SourceImage(f"wesnoth:portraits/{p.relative_to(base).as_posix()}",
-                        _stem_group("wesnoth", p.relative_to(base).as_posix()), "foreground", "animated", "wesnoth", p)
-            for p in sorted(base.rglob("*.png"))]
+    bases = [("portraits", Path(root) / WESNOTH / "portraits")]
+    bases += [(f"{d.parent.name}/portraits", d / "portraits") for d in _campaign_dirs(root)]
+    out = []
+    for tag, base in bases:
+        for p in sorted(base.rglob("*.png")):
+            rel = f"{tag}/{p.relative_to(base).as_posix()}"
+            out.append(SourceImage(f"wesnoth:{rel}", _stem_group("wesnoth", rel), "foreground", "animated", "wesnoth", p))
+    return out
 
 
 def renpy_sprites(root: Path) -> list[SourceImage]:
@@ -84,12 +115,39 @@ def art(root: Path) -> list[SourceImage]:
     root = Path(root)
     out = [SourceImage(f"wesnoth:story/{p.name}", _stem_group("wesnoth", f"story/{p.name}"), "graphic", "animated",
                        "wesnoth", p) for p in sorted((root / WESNOTH / "story").glob("*.jpg"))]
+    for d in _campaign_dirs(root):
+        campaign = d.parent.name
+        paths = sorted(p for p in (d / "story").glob("*.*") if p.suffix in (".jpg", ".png", ".webp"))
+        paths += sorted(p for p in (d / "maps").glob("*.*") if p.suffix in (".jpg", ".png", ".webp"))
+        for p in paths:
+            rel = f"{campaign}/{p.parent.name}/{p.name}"
+            # a campaign's story pictures share one painter and palette: one split for all of them
+            out.append(SourceImage(f"wesnoth:{rel}", f"wesnoth:{campaign}", "graphic", "animated", "wesnoth", p))
     out += [SourceImage(f"renpy-demo:{p.name}", "renpy-demo:concert", "graphic", "animated", "renpy-demo", p)
             for p in sorted((root / RENPY_DEMO).glob("concert*.png"))]
+    for p in sorted((root / "github" / "emilyxietty+ghiblify-v2" / "public" / "assets" / "backgrounds").glob("*.jpg")):
+        out.append(SourceImage(f"ghibli-stills:{p.name}", f"ghibli-stills:{p.name}", "graphic", "animated",
+                               "ghibli-stills", p))
+    out += _ghibli_apps(root, "animated")
     tiles = root / TILES / "CompVis+stable-diffusion"
     for p in sorted(tiles.glob("*.png")):
         strip = p.stem.rsplit("-t", 1)[0]
         out.append(SourceImage(f"sd-samples:{p.name}", f"sd-samples:{strip}", "graphic", "animated", "sd-samples", p))
+    return out
+
+
+def _ghibli_apps(root: Path, style: str) -> list[SourceImage]:
+    gh = Path(root) / "github"
+    out = []
+    for pattern, st in GHIBLI_APPS.items():
+        if st != style:
+            continue
+        for p in sorted(gh.glob(pattern)):
+            rel = p.relative_to(gh).as_posix()
+            # an app's picture and its source photo share one split ("0bridge" / "bridge")
+            group = f"ghibli-apps:{p.parent.as_posix()}/{p.stem.lstrip('0')}"
+            out.append(SourceImage(f"ghibli-apps:{rel}", group, "graphic" if st == "animated" else "photo", st,
+                                   "ghibli-apps", p))
     return out
 
 
@@ -105,6 +163,7 @@ def router_photos(root: Path, realgt: Path = REALGT) -> list[SourceImage]:
     """Real photos: people, pets, food, street scenes (realgt train rows only) and the demo's photo backgrounds."""
     out = [SourceImage(f"renpy-demo:{n}", f"renpy-demo:{n}", "photo", "normal", "renpy-demo", Path(root) / RENPY_DEMO / n)
            for n in RENPY_DEMO_PHOTOS if (Path(root) / RENPY_DEMO / n).is_file()]
+    out += _ghibli_apps(root, "normal")
     for r in _realgt_rows("train", realgt):
         p = realgt / "images" / f"{r['stem']}.jpg"
         if p.is_file():

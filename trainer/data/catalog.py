@@ -69,6 +69,12 @@ ORIGINS = {
     "sd-samples": Origin("Stable Diffusion v1 sample outputs (painterly prompts, cut into tiles)",
                          "CreativeML OpenRAIL-M outputs in an MIT repository", False,
                          "github:CompVis/stable-diffusion@21f890f9 assets/ (trainer.data.github)"),
+    "ghibli-apps": Origin("4o-style 'Ghibli-fied' pictures (and their source photos) from Ghibli-filter apps",
+                          "MIT (GenerateGhibli); no licence stated (ghiblify, ghibli-img)", False,
+                          "github:GenerateGhibli/GenerateGhibli@e5d35830, github:thisyearnofear/ghiblify@af44bef9, "
+                          "github:xin655/ghibli-img@18205ceb"),
+    "ghibli-stills": Origin("Studio Ghibli film stills", "free use as released by Studio Ghibli (ghibli.jp, 2020)", False,
+                            "github:emilyxietty/ghiblify-v2@818d1abf public/assets/backgrounds"),
     "realgt": Origin("realgt photos (DAVIS frames, COCO val photos): train rows for training, eval rows held out",
                      "DAVIS BSD; COCO images under their Flickr licences", False, "../shared/realgt (not fetched)"),
     "ai-ghibli": Origin("AI-generated Ghibli-style / text-to-image pictures (held out)",

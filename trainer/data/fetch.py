@@ -40,6 +40,8 @@ DEBS = {
 #: Illustration sources for the style router (trainer.data.artsources); skipped with a message if unavailable.
 OPTIONAL_DEBS = {
     "wesnoth-1.16-data": "1:1.16.9-1",  # painted portraits (alpha) and story paintings: training
+    **{f"wesnoth-1.16-{c}": "1:1.16.9-1" for c in ("httt", "tsg", "sotbe", "did", "dw", "ei", "l", "low", "nr", "sof",
+                                                   "thot", "trow", "utbs", "dm")},  # campaign paintings, portraits
     "renpy-demo": "8.0.3+dfsg-1",  # anime sprites (alpha), an anime illustration, photo backgrounds: training
     "renpy-thequestion": "8.0.3+dfsg-1",  # anime sprites and backgrounds: held out
     "flare-game": "1.14-1",  # painted portraits: held out
@@ -48,6 +50,16 @@ OPTIONAL_DEBS = {
 REPOS = (
     github.Repo("CompVis/stable-diffusion", "21f890f9da3cfbeaba8e2ac3c425ee9e998d5229", r"^assets/",
                 "CreativeML OpenRAIL-M (sample outputs in an MIT-licensed repository)"),  # training
+    github.Repo("GenerateGhibli/GenerateGhibli", "e5d35830445e2c0f42d5e1f3fc647d1728543873",
+                r"^public/images/posts/", "MIT (repository); AI-generated pictures"),  # training
+    github.Repo("thisyearnofear/ghiblify", "af44bef9eb04846268545a3670f4f2831e81cc1f",
+                r"^(front/public/examples/|front/public/ghibli-(it|time)\.png$|images/)",
+                "no licence stated (AI-generated pictures and their source photos)"),  # training
+    github.Repo("xin655/ghibli-img", "18205ceb6157732452ccef688eba738d40caa5ce",
+                r"^public/images/(backgrounds/image(1|16)\.png|img/[0-9a-f]{40}\.png)$",
+                "no licence stated (AI-generated pictures and a source photo)"),  # training
+    github.Repo("emilyxietty/ghiblify-v2", "818d1abf2ad50a66e373e5bf050fc887d1e1f013",
+                r"^public/assets/backgrounds/", "Studio Ghibli film stills (released by Studio Ghibli for free use)"),
     github.Repo("hahaamg/Generative_AI", "778e91b5361cb5d962d11d73dc199c4aa896b6fb", r"^Week1[0-2]/img/",
                 "no licence stated (AI-generated outputs)"),  # held out
     github.Repo("danhtran2mind/Ghibli-Stable-Diffusion-Synthesis", "af599e2be920cd1e2b17de8eafde0cabd600b73a",

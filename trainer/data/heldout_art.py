@@ -50,7 +50,8 @@ def _drawn_backgrounds(sources: Path) -> list[tuple[str, Path]]:
     return [("thequestion" if p.is_relative_to(tq) else "flare-portraits", p) for p in paths]
 
 
-def _paste(canvas: np.ndarray, mask: np.ndarray, rgba: np.ndarray, k: int, n: int, rng: np.random.Generator) -> None:
+def paste_standing(canvas: np.ndarray, mask: np.ndarray, rgba: np.ndarray, k: int, n: int,
+                   rng: np.random.Generator) -> None:
     """Alpha-blend one sprite in slot *k* of *n*; a sprite cut off at its bottom edge (a bust, a
     knee-length figure) stands on the canvas's bottom edge as it does in its game. Later sprites
     cover earlier ones in *mask* too."""
@@ -125,7 +126,7 @@ def build_heldout_art(root: Path | None = None, n: int = 60, sources: Path | Non
         canvas = bgs.random_crop(canvas, h, w, rng, min_scale=0.5).astype(np.float32)
         mask = np.zeros((h, w), bool)
         for k, s in enumerate(fgs):
-            _paste(canvas, mask, load_rgba(s.path, 640), k, len(fgs), rng)
+            paste_standing(canvas, mask, load_rgba(s.path, 640), k, len(fgs), rng)
         name = f"art-{i:03d}"
         Image.fromarray(np.clip(canvas + 0.5, 0, 255).astype(np.uint8)).save(root / "images" / f"{name}.png")
         Image.fromarray((mask * 255).astype(np.uint8)).save(root / "masks" / f"{name}.png")

@@ -18,7 +18,6 @@ from stickerstudio_desktop.config.paths import app_paths
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.pipeline import CLASSIFIER, Pipeline
 from stickerstudio_desktop.imaging import load_image
-
 from trainer.data.artsources import REALGT
 from trainer.data.fetch import DEFAULT_ROOT as DEFAULT_SOURCES
 

@@ -24,12 +24,11 @@ from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.classifier import StyleClassifier
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.preprocess import to_tensor
+from trainer.data.artsources import heldout
 from trainer.data.catalog import ORIGINS, STYLES, build_catalog
 from trainer.data.fetch import DEFAULT_ROOT, fetch_all
 
 from ..machine import cpu_name
-from trainer.data.artsources import heldout
-
 from . import dataset, eval_sample
 from .datacard import section
 from .evaluate import evaluate, latency, read_rgb, spec_session

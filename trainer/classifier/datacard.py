@@ -131,14 +131,18 @@ def section(catalog: Catalog, samples, recipe_counts, used, metrics, versions, s
 
 def _fetch_lines() -> list[str]:
     """How the router's illustration sources are fetched (all skipped with a message when unavailable)."""
+    from trainer.data.artsources import HELDOUT_PACKAGES
     from trainer.data.fetch import OPTIONAL_DEBS, REPOS
 
-    debs = ", ".join(f"`{k}` {v}" for k, v in OPTIONAL_DEBS.items())
+    def use(name: str) -> str:
+        return " (**held out**)" if name in HELDOUT_PACKAGES else ""
+
+    debs = ", ".join(f"`{k}` {v}{use(k)}" for k, v in OPTIONAL_DEBS.items())
     out = ["Illustration sources for the router (each skipped with a message when it cannot be had):",
            f"- Debian, `apt-get download PKG=VERSION` + `dpkg-deb -x` (as for the others): {debs}.",
            "- GitHub, read at a pinned commit from the workplace mirror `/work/.mirror/OWNER+NAME/repo` made by",
            "  fetching `github:OWNER/NAME` (bare git; `git cat-file blob COMMIT:PATH`, `trainer/data/github.py`):"]
-    out += [f"  - `{r.slug}` @ `{r.commit}`, paths `{r.include}`: {r.licence}" for r in REPOS]
+    out += [f"  - `{r.slug}` @ `{r.commit}`, paths `{r.include}`: {r.licence}{use(r.slug)}" for r in REPOS]
     out += ["- realgt: read in place from `../shared/realgt/` (`train` rows train; `eval` rows are held out)."]
     return out
 

@@ -35,14 +35,14 @@ from trainer.data.stylize import cartoonize, cartoonize_rgba
 
 #: recipe -> (style, share of that style's images)
 RECIPES = {
-    "cartoon_plain": ("animated", 0.25),
-    "cartoon_graphic": ("animated", 0.15),
+    "cartoon_plain": ("animated", 0.22),
+    "cartoon_graphic": ("animated", 0.13),
     "stylized_photo": ("animated", 0.12),
-    "stylized_composite": ("animated", 0.08),
-    "stylized_stamp": ("animated", 0.10),
+    "stylized_composite": ("animated", 0.07),
+    "stylized_stamp": ("animated", 0.09),
     "graphic_only": ("animated", 0.07),
-    "painted_subject": ("animated", 0.13),
-    "art_whole": ("animated", 0.10),
+    "painted_subject": ("animated", 0.14),
+    "art_whole": ("animated", 0.16),
     "photo_on_photo": ("normal", 0.38),
     "photo_studio": ("normal", 0.27),
     "photo_whole": ("normal", 0.35),
@@ -174,7 +174,8 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
     if recipe == "art_whole":
         src = _pick_by_origin(rng, pools.art)
         h, w = _size(rng)
-        return _crop(_rgb(src), h, w, rng, 0.3), (src.id,)
+        # a third nearly whole (how users bring finished pictures), the rest detail crops
+        return _crop(_rgb(src), h, w, rng, 0.85 if rng.random() < 0.35 else 0.3), (src.id,)
     if recipe == "graphic_only":
         bg, ids = _graphic_background(pools, rng)
         h, w = _size(rng)

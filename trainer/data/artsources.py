@@ -66,6 +66,9 @@ HELDOUT_SOURCES = {
     "realgt-eval": ("normal", "realgt"),
 }
 HELDOUT_ORIGINS = ("ai-ghibli", "flare", "thequestion", "anime-demos")
+#: the fetched packages / repositories that only the held-out sources read
+HELDOUT_PACKAGES = ("renpy-thequestion", "flare-game", "hahaamg/Generative_AI",
+                    "danhtran2mind/Ghibli-Stable-Diffusion-Synthesis", "bilibili/ailab", "nagadomi/waifu2x")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MIRROR_ROOT = Path(os.environ.get("STICKERSTUDIO_GITHUB_MIRROR", "/work/.mirror"))
-IMAGE = re.compile(r"\.(png|jpe?g|webp)$", re.I)
+IMAGE = re.compile(r"\.(png|jpe?g|webp)$", re.IGNORECASE)
 DONE = ".done"
 
 
@@ -34,7 +34,7 @@ class Repo:
 
 
 def _git(git_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", f"--git-dir={git_dir}", *args], capture_output=True)
+    return subprocess.run(["git", f"--git-dir={git_dir}", *args], check=False, capture_output=True)
 
 
 def extract(repo: Repo, root: Path, mirror_root: Path = MIRROR_ROOT, log=print) -> int:

@@ -162,10 +162,15 @@ def _heldout_lines(heldout: dict, origins) -> list[str]:
         return ["- Held-out sources: none were fetched (see below for the fetch steps)."]
     out = ["- **Held-out sources** (never in any training pool; `trainer.classifier.heldout`, the build fails if one",
            "  of their files appears in a training pool):", "",
-           "  | Held-out source | What | Style | Images | Accuracy |", "  |---|---|---|---|---|"]
+           "  | Held-out source | What | Where | Licence | Style | Images | Accuracy |", "  |---|---|---|---|---|---|---|"]
+    from trainer.data.artsources import HELDOUT_SOURCES
+
     for key, r in heldout.items():
         what = HELDOUT_NOTES.get(key, "all held-out illustrations together")
-        out.append(f"  | {key} | {what} | {r['style']} | {r['n']} | **{r['accuracy'] * 100:.1f} %** |")
+        o = origins.get(HELDOUT_SOURCES[key][1]) if key in HELDOUT_SOURCES else None
+        where, licence = (o.where, o.licence) if o else ("", "")
+        out.append(f"  | {key} | {what} | {where} | {licence} | {r['style']} | {r['n']} | "
+                   f"**{r['accuracy'] * 100:.1f} %** |")
     out += ["",
             "  The held-out sprites with alpha (Flare portraits, The Question's sprites) also make the cut-out",
             "  engines' illustration test: `trainer.data.heldout_art.build_heldout_art()` (or",

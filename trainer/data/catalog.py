@@ -65,7 +65,7 @@ ORIGINS = {
     "wesnoth": Origin("Battle for Wesnoth portraits and story paintings", "GPL-2+", False,
                       "Debian wesnoth-1.16-data, data/core/images/{portraits,story}"),
     "renpy-demo": Origin("Ren'Py demo art (anime sprites, concert illustration, photo backgrounds)", "Expat (MIT)",
-                         True, "Debian renpy-demo, demo/game/images"),
+                         False, "Debian renpy-demo, demo/game/images"),  # redistributable, but nothing is committed
     "sd-samples": Origin("Stable Diffusion v1 sample outputs (painterly prompts, cut into tiles)",
                          "CreativeML OpenRAIL-M outputs in an MIT repository", False,
                          "github:CompVis/stable-diffusion@21f890f9 assets/ (trainer.data.github)"),

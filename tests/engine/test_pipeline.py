@@ -181,10 +181,14 @@ def test_auto_leaves_an_image_of_unclear_style_to_the_general_model(tmp_path, yo
     (manifest.directory / classifier).symlink_to(ROOT_DIR / "models" / classifier)
     p = Pipeline(paths=app_paths(tmp_path), manifest=load_manifest(manifest.directory))
     samples = ROOT_DIR / "resources" / "samples"
-    unclear = p.analyse(samples / "grace_hopper.jpg", "auto")  # the classifier calls it ~52 % animated
-    assert unclear.style.score < ROUTE_MIN_SCORE
+    # the committed public-domain photo crop the bundled classifier is least sure about (below the threshold)
+    candidates = sorted((ROOT_DIR / "tests" / "data" / "style_eval").glob("normal-*.jpg"))
+    scores = {c: p.classify_rgb(np.asarray(Image.open(c).convert("RGB"))).score for c in candidates}
+    least = min(scores, key=scores.get)
+    unclear = p.analyse(least, "auto")
+    assert unclear.style.score < ROUTE_MIN_SCORE, scores
     assert unclear.engine == "u2netp" and unclear.instances and "the style is unclear" in unclear.note
-    assert p.analyse(samples / "grace_hopper.jpg", "yolo").engine.startswith("yolo_")  # asked for explicitly
+    assert p.analyse(least, "yolo").engine.startswith("yolo_")  # asked for explicitly
     clear = p.analyse(samples / "chelsea.jpg", "auto")
     assert clear.style.score >= ROUTE_MIN_SCORE and clear.engine == "yolo_normal" and not clear.note
 

@@ -117,7 +117,9 @@ def test_eval_students_end_to_end_through_the_cli(tmp_path, capsys, students):
         real = rep["real"]["normal"]
         assert real["n"] == 2 and set(real["engines"]) == {"u2net", "yolo_normal"}
     clf = rep["classifier"]
-    assert clf["eval_sample"]["n"] == 50 and clf["test_composites"]["n"] == 4
+    committed = (Path(__file__).resolve().parents[2] / "tests" / "data" / "style_eval" / "labels.csv")
+    assert clf["eval_sample"]["n"] == len(committed.read_text(encoding="utf-8").splitlines()) - 1
+    assert clf["test_composites"]["n"] == 4
     assert sum(map(sum, clf["test_composites"]["confusion"]["matrix"])) == 4
     assert clf["latency"]["classify_p50_ms"] > 0
     assert set(rep["stages_p50_ms"]) >= {"load", "classify", "segment", "refine"}

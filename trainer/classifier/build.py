@@ -4,8 +4,8 @@
 
 fetch sources → catalog → dataset (seeded, split by source) → frozen
 EfficientNet-Lite0 style features → logistic head → ONNX → engine-side
-evaluation (test split, committed eval sample, latency) → manifest entry,
-eval sample and data card. Takes about 6-10 minutes on 2 CPU cores; every
+evaluation (test split, committed eval sample, held-out sources, latency) →
+manifest entry, eval sample and data card. Takes about 6-10 minutes on 2 CPU cores; every
 stage reuses its cache in ``.cache/`` when its inputs did not change.
 """
 
@@ -24,6 +24,7 @@ from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.classifier import StyleClassifier
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.preprocess import to_tensor
+from trainer.data.artsources import heldout
 from trainer.data.catalog import ORIGINS, STYLES, build_catalog
 from trainer.data.fetch import DEFAULT_ROOT, fetch_all
 
@@ -31,6 +32,7 @@ from ..machine import cpu_name
 from . import dataset, eval_sample
 from .datacard import section
 from .evaluate import evaluate, latency, read_rgb, spec_session
+from .heldout import check_disjoint, evaluate_heldout
 from .model import ARCH, CONTRACT, FEATURES, TAPS
 from ..manifest_writer import update_manifest
 from .publish import NAME, update_data_card
@@ -80,6 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     stage("fetch sources")
     versions = fetch_all(args.sources, log=lambda m: print(m, flush=True))
     catalog = build_catalog(args.sources)
+    heldout_items = heldout(args.sources)
+    check_disjoint(catalog, heldout_items)
     stage("build dataset")
     samples = dataset.build(args.sources, args.work, args.seed, workers=args.workers)
 
@@ -117,11 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     update_manifest(args.models, NAME, _entry(sha, {"created": _now(), "command": COMMAND}))
 
     stage("evaluate through the engine")
-    rows_eval = eval_sample.write(catalog, args.eval_dir, args.seed)
+    rows_eval = eval_sample.write(catalog, args.eval_dir, args.seed, heldout_items["thequestion"])
     spec = load_manifest(args.models).get(NAME)
     clf = StyleClassifier(spec, spec_session(spec, onnx_path))
     test_eval = evaluate(clf, [(args.work / s.file, s.style) for s in test_rows])
     sample_eval = evaluate(clf, [(args.eval_dir / r["file"], r["style"]) for r in rows_eval])
+    heldout_eval = evaluate_heldout(clf, heldout_items)
+    for src, r in heldout_eval.items():
+        print(f"  held out {src}: {r['accuracy'] * 100:.1f} % of {r['n']}")
     per_recipe = collections.defaultdict(lambda: [0, 0])
     for s, pred in zip(test_rows, test_eval.predictions):
         per_recipe[s.recipe][0] += pred == s.style
@@ -142,6 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         "test": {**test_eval.as_dict(), "per_recipe": {r: round(a / n, 4) for r, (a, n) in sorted(per_recipe.items())}},
         "val_accuracy_features": round(head.val_accuracy, 4),
         "eval_sample": {**sample_eval.as_dict(), "dir": "tests/data/style_eval", "errors": sample_eval.errors},
+        "heldout": heldout_eval,
         "latency": {**lat, "cpu": f"{cpu_name()} ({_cores()} cores), onnxruntime CPU provider"},
         "onnx_vs_torch_max_logit_diff": float(f"{diff:.3g}"),
     }
@@ -151,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed": args.seed,
         "recipes": sorted(dataset.RECIPES),
         "sources": sorted({k for k, _ in used}),
+        "heldout_sources": sorted(k for k, v in heldout_items.items() if v),
         "head": {"features": FEATURES, "taps": list(TAPS), "l2": head.l2, "backbone": f"{ARCH} (frozen, ImageNet)"},
         "card": "docs/data-card.md",
         "source_versions": versions,

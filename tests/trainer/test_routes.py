@@ -63,3 +63,15 @@ def test_a_report_without_the_reference_is_one_sentence(tmp_path, bad, capsys):
     report.write_text(json.dumps(bad))
     assert main(["--report", str(report), "--models", str(models)]) == 1
     assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_router_targets_read_the_classifiers_held_out_scores():
+    from trainer.realcard import router_targets
+
+    heldout = {"ai-ghibli": {"n": 20, "accuracy": 0.85, "errors": []},
+               "realgt-eval": {"n": 80, "accuracy": 1.0, "errors": []},
+               "illustrations": {"n": 20, "accuracy": 0.85}}
+    overall, ai = router_targets(heldout)
+    assert overall["measured"].startswith("97.0% of 100") and overall["pass"]
+    assert ai["measured"] == "85.0% of 20" and not ai["pass"]
+    assert router_targets({}) == []

@@ -78,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     mk.add_argument("--preset", help="whatsapp, telegram, signal, discord or png")
     mk.add_argument("--engine", choices=ENGINES)
     mk.add_argument("--subjects", default="auto", help="auto, all, or indices like 0,2")
+    _add_point_options(mk)
     mk.add_argument("-o", "--output", metavar="FILE_OR_DIR", help="also write the sticker here")
     mk.add_argument("--force", action="store_true", help="replace an existing --output file")
     mk.add_argument("--no-library", action="store_true", help="do not save into the library")

@@ -64,11 +64,12 @@ def _style(ctx: AppContext, args: argparse.Namespace):
 
 
 def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
-    from .jobs.make import MadeItem, MakeOptions, make_batch
+    from .jobs.make import MadeItem, MakeOptions, make_batch, make_one
     from .sticker.presets import get_preset
 
     options = MakeOptions(style=_style(ctx, args), engine=args.engine or ctx.settings.engine,
                           selection=parse_selection(args.subjects),
+                          clicks=tuple(parse_point(text, positive) for text, positive in args.clicks),
                           preset=get_preset(args.preset or ctx.settings.preset).name,
                           save=not args.no_library, output=args.output, overwrite=args.force)
     items = expand_inputs(args.inputs)
@@ -85,6 +86,11 @@ def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"{printable(where)}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
               f"engine={made.analysis.engine}{note}  {times}")
 
+    if options.clicks:  # points belong to one image: a bad point is a usage error, not a failed item
+        if len(items) != 1:
+            raise UsageError("--include and --exclude are points in one image; give exactly one.")
+        show(make_one(ctx, items[0], options))
+        return 0
     return finish(make_batch(ctx, items, options, on_item=printer(show)))
 
 

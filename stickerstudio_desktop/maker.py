@@ -11,11 +11,12 @@ import io
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from PIL import Image
 
-from .engine.pipeline import Analysis, Cutout, Pipeline
+from .engine.pipeline import Analysis, Cutout, Pipeline, to_working
+from .engine.prompts import Click
 from .engine.subjects import Selection
 from .engine.types import Timings
 from .library import Library, LibraryEntry
@@ -47,13 +48,15 @@ class StickerMaker:
         self._bases: dict[tuple, Any] = {}
         self._lock = threading.Lock()
 
-    def compose(self, analysis: Analysis, style: StickerStyle, selection: Selection = "auto") -> MadeSticker:
-        cutout = self.pipeline.cutout(analysis, selection)
+    def compose(self, analysis: Analysis, style: StickerStyle, selection: Selection = "auto",
+                clicks: Sequence[Click] = ()) -> MadeSticker:
+        """The sticker of *selection*, fixed by *clicks* (in the source's pixels, applied in order)."""
+        cutout = self.pipeline.cutout(analysis, selection, to_working(analysis, clicks))
         timings = Timings(dict(analysis.timings.stages))
         for k, v in cutout.timings.stages.items():
             timings.add(k, v)
         t0 = time.perf_counter()
-        key = (analysis.key, analysis.engine, tuple(cutout.indices), style.outline_px, style.shadow)
+        key = (analysis.key, analysis.engine, tuple(cutout.indices), tuple(clicks), style.outline_px, style.shadow)
         with self._lock:
             base = self._bases.get(key)
         if base is None:

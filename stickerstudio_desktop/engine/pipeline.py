@@ -255,10 +255,7 @@ class Pipeline:
         """8-bit mask at the source's own size (for ``stickerstudio mask``); *clicks* in the source's pixels."""
         analysis = self.analyse(source, engine)
         w, h = analysis.source_size
-        check_clicks(clicks, (w, h))
-        s = analysis.rgb.shape[1] / w  # the working copy may be smaller than the file
-        work = [Click(c.x * s, c.y * s, c.positive) for c in clicks]
-        alpha = np.asarray(self.cutout(analysis, selection, work).image)[..., 3]
+        alpha = np.asarray(self.cutout(analysis, selection, to_working(analysis, clicks)).image)[..., 3]
         if alpha.shape != (h, w):
             alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
         return alpha
@@ -266,6 +263,13 @@ class Pipeline:
 
 #: Larger files are refused before reading; no supported photo comes close.
 MAX_FILE_BYTES = 512 * 1024 * 1024
+
+
+def to_working(analysis: Analysis, clicks: Sequence[Click]) -> list[Click]:
+    """Clicks in the source file's pixels, checked against it, moved onto the (maybe smaller) working copy."""
+    check_clicks(clicks, analysis.source_size)
+    s = analysis.rgb.shape[1] / analysis.source_size[0]
+    return [Click(c.x * s, c.y * s, c.positive) for c in clicks]
 
 
 def _style_name(style: StyleResult | None) -> str:

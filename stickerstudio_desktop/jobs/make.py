@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
+from ..engine.prompts import Click
 from ..engine.subjects import Selection
 from ..files import unique_path
 from ..sticker.compose import StickerStyle
@@ -27,6 +28,7 @@ class MakeOptions:
     style: StickerStyle
     engine: str = "auto"  # an engine name or the window's auto / fast / quality
     selection: Selection = "auto"
+    clicks: tuple[Click, ...] = ()  # in the source's pixels, applied in order
     preset: str = "whatsapp"
     save: bool = True  # into the library
     output: str | None = None  # also write here: a file, or a folder (ends in a separator or exists)
@@ -63,7 +65,8 @@ def output_path(output: str | None, source: Path, extension: str, many: bool) ->
 def make_one(ctx: AppContext, source: Path, options: MakeOptions, many: bool = False) -> MadeItem:
     """Cut out, compose, encode; save with its photo's path (so it re-opens editable) and write -o."""
     maker = ctx.maker
-    made = maker.compose(analyse_source(ctx, source, options.engine), options.style, options.selection)
+    made = maker.compose(analyse_source(ctx, source, options.engine), options.style, options.selection,
+                         options.clicks)
     encoded = maker.encode(made, options.preset)
     entry = maker.save(made, options.preset, source_meta(source)) if options.save else None
     target = output_path(options.output, source, encoded.extension, many)

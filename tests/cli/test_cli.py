@@ -91,6 +91,20 @@ def test_mask_clicks_fix_the_cut_out_in_the_order_given(photos, tmp_path, capsys
     assert "--include takes a point as X,Y" in capsys.readouterr().err
 
 
+def test_make_takes_the_same_clicks(photos, tmp_path, capsys):
+    photo = photos[0]
+    w, h = Image.open(photo).size
+    out = tmp_path / "fixed.png"
+    argv = ["make", str(photo), "--engine", "u2netp", "--preset", "png", "--no-library", "-o", str(out)]
+    assert main([*argv, "--exclude", f"{w // 2},{h // 2}"]) == 0
+    assert Image.open(out).mode == "RGBA"
+    capsys.readouterr()
+    assert main([*argv, "--include", f"{w + 5},1"]) == 2
+    assert "is outside the image" in capsys.readouterr().err
+    assert main(["make", str(photos[0]), str(photos[1]), "--include", "1,1", "--no-library"]) == 2
+    assert "exactly one" in capsys.readouterr().err
+
+
 def test_classify_prints_json_lines(photos, capsys):
     assert main(["classify", str(photos[0].parent)]) == 0
     rows = [json.loads(l) for l in capsys.readouterr().out.splitlines()]

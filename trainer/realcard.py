@@ -21,7 +21,7 @@ import numpy as np
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.pipeline import Pipeline
-from stickerstudio_desktop.engine.subjects import PART_MAX_GAP, PART_MIN_AREA, salience
+from stickerstudio_desktop.engine.subjects import PART_MAX_GAP, PART_MIN_AREA, PEER_MIN_AREA, salience
 from stickerstudio_desktop.errors import ConfigError
 from stickerstudio_desktop.files import atomic_write_bytes
 
@@ -105,7 +105,8 @@ def verdict(block: dict, engine: str = "auto") -> list[str]:
 
 def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealScore], engine: str,
                 reference: Sequence[realgt.RealScore], out: Path, n: int = WORST) -> Path:
-    """The *n* images *engine* cuts worst: the image, its truth, the engine's cut-out, the reference's."""
+    """The *n* images *engine* cuts worst: the image, its truth, the engine's cut-out, *reference*'s."""
+    other = "auto" if engine == REFERENCE else REFERENCE
     by_stem = {i.stem: i for i in items}
     ref = {s.stem: s for s in reference}
     rows = []
@@ -113,10 +114,10 @@ def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealSc
         rgb, truth = by_stem[s.stem].load()
         t = thumb(rgb)
         label = (f"{s.stem} ({s.category})   {engine} IoU {s.iou:.2f} via {s.engine}   "
-                 f"{REFERENCE} IoU {ref[s.stem].iou:.2f}")
+                 f"{other} IoU {ref[s.stem].iou:.2f}")
         rows.append((label, BAD, [cell(t), cell(t, mask_thumb(truth)), cell(t, mask_thumb(s.mask)),
                                   cell(t, mask_thumb(ref[s.stem].mask))]))
-    return write_sheet(("image", "truth", engine, REFERENCE), rows, out)
+    return write_sheet(("image", "truth", engine, other), rows, out)
 
 
 def _f(v) -> str:
@@ -171,9 +172,9 @@ def _table(block: dict) -> list[str]:
     lines += ["", f"Images per group: {counts}.", ""]
     if all(r in eng for r in RULES):
         rules = [eng[SALIENT[0]]["miou"], *(eng[r]["miou"] for r in RULES)]
-        lines += [f"Subject rule, same model ({SALIENT[0]}): the app's whole subject (the main part and every part "
-                  f"of at least {PART_MIN_AREA:.0%} of its area within {PART_MAX_GAP:.0%} of the image diagonal "
-                  "of it, grown part by part) "
+        lines += [f"Subject rule, same model ({SALIENT[0]}): the app's whole subject (the main part, every part of "
+                  f"at least {PEER_MIN_AREA:.0%} of its area wherever it is, and every part of at least "
+                  f"{PART_MIN_AREA:.0%} within {PART_MAX_GAP:.0%} of the image diagonal of those, grown part by part) "
                   f"**{_f(rules[0])}**; only the most salient part (the rule before) {_f(rules[1])}; every part "
                   f"{_f(rules[2])}.", ""]
     for name in eng:
@@ -267,7 +268,7 @@ def run(pipeline: Pipeline, *, root: Path | None = None, art_dir: Path = ART_DIR
         items = items[:limit] if limit else items
         block, scores = judge(items, cutters(pipeline, JUDGES[name]), log)
         report["judges"][name] = block
-        sheets[name] = {e: worst_sheet(items, scores[e], e, scores[REFERENCE],
+        sheets[name] = {e: worst_sheet(items, scores[e], e, scores["auto" if e == REFERENCE else REFERENCE],
                                        doc.parent / "images" / f"{prefix[name]}-worst-{e}.png")
                         for e in scores if e not in RULES}
     report["machine"] = {"cpu": cpu_name(), "cores": os.cpu_count(),

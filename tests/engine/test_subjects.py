@@ -42,8 +42,8 @@ def test_parts_join_through_each_other_but_specks_do_not():
 def test_a_part_just_beyond_the_reach_stays_out():
     reach = PART_MAX_GAP * np.hypot(*SHAPE)
     main = _inst(100, 100, 200, 300)
-    near = _inst(200 + int(reach) - 1, 100, 300, 300)
-    far = _inst(200 + int(reach) + 2, 100, 300, 300)
+    near = _inst(200 + int(reach) - 1, 100, 240 + int(reach), 300)  # 40 % of the main part: a part, no peer
+    far = _inst(200 + int(reach) + 2, 100, 243 + int(reach), 300)
     assert choose([main, near], "auto", SHAPE) == [0, 1]
     assert choose([main, far], "auto", SHAPE) == [0]
 
@@ -55,3 +55,9 @@ def test_explicit_selections_are_unchanged():
     assert choose([], "auto", SHAPE) == []
     with pytest.raises(ConfigError, match="does not exist"):
         choose([a], [3], SHAPE)
+
+
+def test_two_people_apart_are_both_the_subject():
+    left, right = _inst(20, 100, 120, 390), _inst(280, 120, 380, 390)  # far apart, about the same size
+    small = _inst(180, 10, 220, 40)  # far and small: stays out
+    assert choose([left, right, small], "auto", SHAPE) == [0, 1]

@@ -213,6 +213,18 @@ class Library:
             raise LibraryError(f"There is no library item {item_id}.")
         return self._entry(row)
 
+    def by_path(self, path: str | os.PathLike[str]) -> LibraryEntry:
+        """The item whose exported file (or master) is *path*; LibraryError when it is not in the library."""
+        try:
+            rel = str(Path(path).resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            raise LibraryError(f"{path} is not a file in the sticker library.") from None
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM items WHERE file = ? OR master = ?", (rel, rel)).fetchone()
+        if row is None:
+            raise LibraryError(f"{path} is not a file in the sticker library.")
+        return self._entry(row)
+
     def items(self, kind: str | None = "sticker", include_deleted: bool = False,
               limit: int = 500) -> list[LibraryEntry]:
         sql = "SELECT * FROM items WHERE 1=1"

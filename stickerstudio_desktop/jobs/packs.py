@@ -1,0 +1,41 @@
+"""Sticker packs for either door: fill a pack from the library, export it for a platform."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from ..library.emoji import suggest_emojis
+
+if TYPE_CHECKING:
+    from ..library import LibraryEntry
+    from ..library.packs import Pack
+    from ..packs import PackExport
+    from .context import AppContext
+
+
+def find_sticker(ctx: AppContext, ref: str | int) -> LibraryEntry:
+    """A library sticker by its id or by the path of its file (what ``make`` prints)."""
+    text = str(ref).strip()
+    return ctx.library.get(int(text)) if text.isdigit() else ctx.library.by_path(Path(text))
+
+
+def add_to_pack(ctx: AppContext, pack_name: str, entries: Sequence[LibraryEntry], emojis: Sequence[str] = (),
+                accessibility_text: str = "", *, create: bool = True) -> Pack:
+    """Append stickers to the pack (made on first use when *create*); no *emojis*: suggested from each caption."""
+    packs = ctx.library.packs
+    if create and not packs.exists(pack_name):
+        packs.create(pack_name)
+    pack = packs.get(pack_name)
+    for entry in entries:
+        pack = packs.add(pack.name, entry.id, emojis or suggest_emojis(entry.title), accessibility_text)
+    return pack
+
+
+def export_pack(ctx: AppContext, pack_name: str, platform: str, target: Path, *, publisher: str | None = None,
+                overwrite: bool = False) -> PackExport:
+    """Check the pack against *platform*'s rules, then write it; nothing is written when a rule is broken."""
+    from ..packs import get_platform
+
+    exporter = get_platform(platform)
+    return exporter.export(ctx.library.packs.get(pack_name), target, publisher=publisher, overwrite=overwrite)

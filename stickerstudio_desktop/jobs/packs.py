@@ -10,7 +10,7 @@ from ..library.emoji import suggest_emojis
 if TYPE_CHECKING:
     from ..library import LibraryEntry
     from ..library.packs import Pack
-    from ..packs import PackExport
+    from ..packs.base import PackExport
     from .context import AppContext
 
 
@@ -35,7 +35,7 @@ def add_to_pack(ctx: AppContext, pack_name: str, entries: Sequence[LibraryEntry]
 def export_pack(ctx: AppContext, pack_name: str, platform: str, target: Path, *, publisher: str | None = None,
                 overwrite: bool = False) -> PackExport:
     """Check the pack against *platform*'s rules, then write it; nothing is written when a rule is broken."""
-    from ..packs import get_platform
+    from ..packs.platforms import get_platform
 
     exporter = get_platform(platform)
     return exporter.export(ctx.library.packs.get(pack_name), target, publisher=publisher, overwrite=overwrite)

@@ -13,7 +13,7 @@ from stickerstudio_desktop.errors import ConfigError, ExportError
 from stickerstudio_desktop.jobs.context import AppContext
 from stickerstudio_desktop.jobs.make import MakeOptions, make_batch
 from stickerstudio_desktop.jobs.packs import add_to_pack, export_pack
-from stickerstudio_desktop.packs import get_platform
+from stickerstudio_desktop.packs.platforms import get_platform
 from stickerstudio_desktop.packs.webp_exif import read_sticker_json
 from stickerstudio_desktop.sticker.compose import StickerStyle
 from stickerstudio_desktop.sticker.presets import encode_sticker

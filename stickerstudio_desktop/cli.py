@@ -134,6 +134,12 @@ def _pack_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
                         help="whatsapp: FILE.wastickers; telegram, signal: a new or empty folder")
     export.add_argument("--publisher", help="publisher for this export (WhatsApp needs one)")
     export.add_argument("--force", action="store_true", help="replace an existing output")
+    upload = act.add_parser("upload", parents=[common],
+                            help="create or extend a Telegram sticker set (bot token: TELEGRAM_BOT_TOKEN or keyring)")
+    upload.add_argument("name")
+    upload.add_argument("--to", required=True, choices=("telegram",), dest="platform")
+    upload.add_argument("--user-id", required=True, type=int, metavar="ID", help="the set owner's Telegram user id")
+    upload.add_argument("--set-name", metavar="NAME", help="default: from the pack name, ending in _by_<bot>")
 
 
 def App(args: argparse.Namespace) -> AppContext:  # noqa: N802 - the old class name, kept for callers

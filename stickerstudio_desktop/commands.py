@@ -209,6 +209,12 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"{printable(done.path)}  {len(done.stickers)} stickers for {done.platform}, "
               f"{done.reencoded} re-encoded to fit")
         return 0
+    if action == "upload":
+        from .jobs.control import ConsoleControl
+
+        up = jobs.upload_to_telegram(ctx, name, args.user_id, set_name=args.set_name, control=ConsoleControl())
+        print(f"{'created' if up.created else 'extended'} {up.set_name}: {up.added} stickers added  {up.link}")
+        return 0
     if action == "show":
         pack = store.get(name)
     elif action == "create":

@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..library.emoji import suggest_emojis
+from .control import JobControl, SilentControl
 
 if TYPE_CHECKING:
     from ..library import LibraryEntry
     from ..library.packs import Pack
     from ..packs.base import PackExport
+    from ..packs.telegram_bot import Uploaded
     from .context import AppContext
 
 
@@ -39,3 +41,14 @@ def export_pack(ctx: AppContext, pack_name: str, platform: str, target: Path, *,
 
     exporter = get_platform(platform)
     return exporter.export(ctx.library.packs.get(pack_name), target, publisher=publisher, overwrite=overwrite)
+
+
+def upload_to_telegram(ctx: AppContext, pack_name: str, user_id: int, *, set_name: str | None = None,
+                       control: JobControl | None = None) -> Uploaded:
+    """Create or extend the pack's Telegram sticker set with the bot token from the environment or keyring."""
+    from ..packs.telegram_bot import TelegramBot, bot_token
+
+    control = control or SilentControl()
+    pack = ctx.library.packs.get(pack_name)
+    control.report(-1, f"Uploading {len(pack.stickers)} stickers to Telegram…")
+    return TelegramBot(bot_token(), cancel=control.cancel_event).upload(pack, user_id, set_name)

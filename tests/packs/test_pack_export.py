@@ -10,47 +10,19 @@ import pytest
 from PIL import Image
 
 from stickerstudio_desktop.errors import ConfigError, ExportError
-from stickerstudio_desktop.jobs.context import AppContext
-from stickerstudio_desktop.jobs.make import MakeOptions, make_batch
 from stickerstudio_desktop.jobs.packs import add_to_pack, export_pack
 from stickerstudio_desktop.packs.platforms import get_platform
 from stickerstudio_desktop.packs.webp_exif import read_sticker_json
-from stickerstudio_desktop.sticker.compose import StickerStyle
 from stickerstudio_desktop.sticker.presets import encode_sticker
-
-CAPTIONS = ["Good morning ☕", "Hello!", "lol", "Thanks 🙏", "Party time", "", "Love you"]
-
-
-@pytest.fixture(scope="module")
-def made(tmp_path_factory, photos, shared_pipeline):
-    """Seven real stickers in one library: each photo cut out, captioned and saved (WhatsApp preset)."""
-    ctx = AppContext.create(tmp_path_factory.mktemp("packs-home"))
-    ctx._pipeline = shared_pipeline
-    entries = []
-    for photo, caption in zip(photos, CAPTIONS):
-        seen = []
-        report = make_batch(ctx, [photo], MakeOptions(StickerStyle(caption=caption), engine="u2netp"),
-                            on_item=seen.append)
-        assert report.succeeded == 1, report.failures
-        entries.append(seen[0].result.entry)
-    return ctx, entries
-
-
-def new_pack(made, name, n, **kw):
-    ctx, entries = made
-    if ctx.library.packs.exists(name):
-        ctx.library.packs.delete(name)
-    ctx.library.packs.create(name, **kw)
-    return add_to_pack(ctx, name, entries[:n])
 
 
 def nothing_written(folder):
     return not any(folder.iterdir()) if folder.exists() else True
 
 
-def test_a_pack_of_real_photos_exports_to_whatsapp_and_passes_every_rule(made, tmp_path):
+def test_a_pack_of_real_photos_exports_to_whatsapp_and_passes_every_rule(made, new_pack, tmp_path):
     ctx, entries = made
-    pack = new_pack(made, "Real photos", 5, publisher="Sticker Studio tests")
+    pack = new_pack("Real photos", 5, publisher="Sticker Studio tests")
     ctx.library.packs.set_accessibility_text(pack.name, entries[0].id, "A cat on a sofa, saying good morning")
     ctx.library.packs.set_tray(pack.name, entries[2].id)
     target = tmp_path / "out" / "real.wastickers"
@@ -87,7 +59,7 @@ def test_a_pack_of_real_photos_exports_to_whatsapp_and_passes_every_rule(made, t
     assert result.reencoded == 0
 
 
-def test_stickers_saved_for_another_preset_are_re_encoded_to_fit(made, tmp_path, photos):
+def test_stickers_saved_for_another_preset_are_re_encoded_to_fit(made, new_pack, tmp_path, photos):
     ctx, entries = made
     big = photos[0].read_bytes()
     with Image.open(photos[0]) as im:  # a full-size photo as its own sticker: far over 100 KB as it is
@@ -96,7 +68,7 @@ def test_stickers_saved_for_another_preset_are_re_encoded_to_fit(made, tmp_path,
         im.convert("RGBA").save(master, "PNG")
     photo_entry = ctx.library.add(kind="sticker", data=big, fmt="jpeg", width=w, height=h, title="Photo",
                                   master_png=master.getvalue())
-    pack = new_pack(made, "Mixed sources", 3, publisher="P")
+    pack = new_pack("Mixed sources", 3, publisher="P")
     add_to_pack(ctx, pack.name, [photo_entry], ["📷"])
     result = export_pack(ctx, pack.name, "whatsapp", tmp_path / "m.wastickers")
     assert [s.reencoded for s in result.stickers] == [False, False, False, True]
@@ -105,9 +77,9 @@ def test_stickers_saved_for_another_preset_are_re_encoded_to_fit(made, tmp_path,
     assert len(data) <= 100 * 1024 and Image.open(io.BytesIO(data)).size == (512, 512)
 
 
-def test_telegram_export_is_512_px_within_512_kb_with_an_emoji_list(made, tmp_path):
+def test_telegram_export_is_512_px_within_512_kb_with_an_emoji_list(made, new_pack, tmp_path):
     ctx, entries = made
-    new_pack(made, "Tele", 4)
+    new_pack("Tele", 4)
     out = tmp_path / "tg"
     result = export_pack(ctx, "Tele", "telegram", out)
     names = sorted(p.name for p in out.iterdir())
@@ -129,9 +101,9 @@ def test_telegram_export_is_512_px_within_512_kb_with_an_emoji_list(made, tmp_pa
         assert max(im.size) == 512
 
 
-def test_signal_export_is_within_512_px_and_300_kib(made, tmp_path):
+def test_signal_export_is_within_512_px_and_300_kib(made, new_pack, tmp_path):
     ctx, _ = made
-    new_pack(made, "Sig", 7, publisher="Me")
+    new_pack("Sig", 7, publisher="Me")
     out = tmp_path / "sig"
     export_pack(ctx, "Sig", "signal", out)
     stickers = sorted(p for p in out.iterdir() if p.stem.isdigit())
@@ -150,16 +122,16 @@ def refused(ctx, pack, platform, target, match):
     return str(info.value)
 
 
-def test_a_two_sticker_whatsapp_pack_is_refused_and_nothing_is_written(made, tmp_path):
+def test_a_two_sticker_whatsapp_pack_is_refused_and_nothing_is_written(made, new_pack, tmp_path):
     ctx, _ = made
-    new_pack(made, "Two", 2, publisher="P")
+    new_pack("Two", 2, publisher="P")
     refused(ctx, "Two", "whatsapp", tmp_path / "two.wastickers",
             r"^The pack 'Two' has 2 stickers; a WhatsApp pack needs at least 3\.$")
 
 
-def test_a_31st_sticker_is_refused_by_name(made, tmp_path):
+def test_a_31st_sticker_is_refused_by_name(made, new_pack, tmp_path):
     ctx, entries = made
-    pack = new_pack(made, "Big", 7, publisher="P")
+    pack = new_pack("Big", 7, publisher="P")
     data = entries[0].path.read_bytes()
     extra = [ctx.library.add(kind="sticker", data=data, fmt="webp", width=512, height=512, title=f"copy {i}")
              for i in range(24)]
@@ -171,9 +143,9 @@ def test_a_31st_sticker_is_refused_by_name(made, tmp_path):
     assert len(export_pack(ctx, "Big", "whatsapp", tmp_path / "big.wastickers").stickers) == 30
 
 
-def test_a_missing_emoji_is_refused_by_sticker(made, tmp_path):
+def test_a_missing_emoji_is_refused_by_sticker(made, new_pack, tmp_path):
     ctx, entries = made
-    new_pack(made, "NoEmoji", 3, publisher="P")
+    new_pack("NoEmoji", 3, publisher="P")
     ctx.library.packs.set_emojis("NoEmoji", entries[1].id, [])
     refused(ctx, "NoEmoji", "whatsapp", tmp_path / "e.wastickers",
             r"^Sticker 2 \(“Hello!”\) has no emoji; WhatsApp needs 1 to 3 per sticker\.$")
@@ -181,9 +153,9 @@ def test_a_missing_emoji_is_refused_by_sticker(made, tmp_path):
     export_pack(ctx, "NoEmoji", "signal", tmp_path / "sig")  # Signal does not need one
 
 
-def test_a_mixed_static_and_animated_pack_is_refused(made, tmp_path):
+def test_a_mixed_static_and_animated_pack_is_refused(made, new_pack, tmp_path):
     ctx, entries = made
-    pack = new_pack(made, "Mixed", 3, publisher="P")
+    pack = new_pack("Mixed", 3, publisher="P")
     moving = ctx.library.add(kind="sticker", data=entries[0].path.read_bytes(), fmt="webp", width=512,
                              height=512, title="Wave", meta={"animated": True})
     add_to_pack(ctx, pack.name, [moving], ["👋"])
@@ -192,9 +164,9 @@ def test_a_mixed_static_and_animated_pack_is_refused(made, tmp_path):
     refused(ctx, "Mixed", "signal", tmp_path / "sig", r"animated stickers cannot be exported yet")
 
 
-def test_pack_details_and_alt_text_are_checked_before_writing(made, tmp_path):
+def test_pack_details_and_alt_text_are_checked_before_writing(made, new_pack, tmp_path):
     ctx, entries = made
-    new_pack(made, "Details", 3)
+    new_pack("Details", 3)
     refused(ctx, "Details", "whatsapp", tmp_path / "d.wastickers", r"^The pack 'Details' has no publisher; WhatsApp")
     result = export_pack(ctx, "Details", "whatsapp", tmp_path / "d.wastickers", publisher="Given")
     with zipfile.ZipFile(result.path) as zf:
@@ -205,9 +177,9 @@ def test_pack_details_and_alt_text_are_checked_before_writing(made, tmp_path):
             r"^Sticker 3 .* has 126 characters of accessibility text; WhatsApp allows at most 125\.$")
 
 
-def test_existing_output_is_kept_unless_overwriting(made, tmp_path):
+def test_existing_output_is_kept_unless_overwriting(made, new_pack, tmp_path):
     ctx, _ = made
-    new_pack(made, "Keep", 3, publisher="P")
+    new_pack("Keep", 3, publisher="P")
     target = tmp_path / "k.wastickers"
     target.write_bytes(b"keep me")
     with pytest.raises(ExportError, match="already exists"):

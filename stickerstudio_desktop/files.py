@@ -71,6 +71,7 @@ def atomic_dir(target: str | os.PathLike[str], *, replace: bool = False) -> Iter
         raise FileExistsError(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    os.chmod(tmp, 0o777 & ~_UMASK)  # mkdtemp makes 0700; give the user's usual mode
     try:
         yield tmp
         old = None

@@ -18,7 +18,7 @@ from typing import Mapping, Sequence
 from PIL import Image
 
 from ..errors import ExportError
-from ..files import atomic_dir
+from ..files import atomic_dir, atomic_write_bytes
 from ..library.packs import Pack, PackSticker
 from ..sticker.presets import EncodedSticker, Preset, encode_sticker, get_preset
 
@@ -130,7 +130,7 @@ class Platform:
         try:
             with atomic_dir(target, replace=overwrite) as tmp:
                 for name, data in files.items():
-                    (tmp / name).write_bytes(data)
+                    atomic_write_bytes(tmp / name, data)
                 self.verify(self.read_back_dir(tmp))
         except FileExistsError:
             raise ExportError(f"{target} already exists and is not an empty folder; choose another "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -69,9 +70,12 @@ class WhatsApp(Platform):
             raise ExportError(f"{target} already exists; choose another name or allow overwriting.")
         try:
             with atomic_path(target) as tmp:
-                with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-                    for name, data in files.items():
-                        zf.writestr(name, data)
+                with open(tmp, "wb") as fh:
+                    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                        for name, data in files.items():
+                            zf.writestr(name, data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
                 with zipfile.ZipFile(tmp) as zf:
                     self.verify({n: zf.read(n) for n in zf.namelist()})
         except (OSError, zipfile.BadZipFile) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 
 import pytest
@@ -106,6 +107,9 @@ def test_signal_export_is_within_512_px_and_300_kib(made, new_pack, tmp_path):
     new_pack("Sig", 7, publisher="Me")
     out = tmp_path / "sig"
     export_pack(ctx, "Sig", "signal", out)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o777 & ~umask  # a normal folder, not mkdtemp's private one
     stickers = sorted(p for p in out.iterdir() if p.stem.isdigit())
     assert len(stickers) == 7 and (out / "author.txt").read_text() == "Me"
     for p in stickers:

@@ -11,13 +11,16 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .errors import ModelError, UsageError
 from .files import atomic_path
 from .jobs.batch import BatchReport, Outcome, for_each
 from .jobs.context import AppContext
 from .jobs.inputs import expand_inputs, parse_emojis, parse_selection
+
+if TYPE_CHECKING:
+    from .library.packs import Pack, PackStore
 
 T = TypeVar("T")
 
@@ -239,7 +242,7 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
     return _show_pack(pack, as_json=getattr(args, "json", False))
 
 
-def _edit_sticker(store, name: str, item_id: int, args: argparse.Namespace):
+def _edit_sticker(store: PackStore, name: str, item_id: int, args: argparse.Namespace) -> Pack:
     pack = store.get(name)
     if args.emoji is not None:
         pack = store.set_emojis(name, item_id, parse_emojis(args.emoji))
@@ -252,7 +255,7 @@ def _edit_sticker(store, name: str, item_id: int, args: argparse.Namespace):
     return pack
 
 
-def _show_pack(pack, as_json: bool = False) -> int:
+def _show_pack(pack: Pack, as_json: bool = False) -> int:
     tray = pack.tray.entry.id if pack.tray else None
     if as_json:
         print(json.dumps({"name": pack.name, "identifier": pack.identifier, "publisher": pack.publisher,

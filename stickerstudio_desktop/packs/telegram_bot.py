@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +24,9 @@ from ..genai.base import one_line, redact
 from ..genai.keys import keyring_secret
 from ..library.packs import Pack
 from ..net.http import HttpCancelled, HttpFailure, Limits, fetch
+from ..sticker.presets import encode_sticker
 from .base import ReadySticker
-from .telegram import Telegram
+from .telegram import THUMBNAIL, Telegram
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,7 @@ def default_set_name(pack_name: str, bot: str) -> str:
 
 class TelegramBot:
     def __init__(self, token: str, *, api_url: str | None = None, retry: RetryPolicy | None = None,
-                 cancel=None) -> None:
+                 cancel: threading.Event | None = None) -> None:
         self._token = token
         self.api_url = (api_url or os.environ.get(API_URL_ENV) or API_URL).rstrip("/")
         self.retry = retry or RetryPolicy()
@@ -177,12 +179,21 @@ class TelegramBot:
             self.call("createNewStickerSet", {"user_id": user_id, "name": name, "title": pack.name,
                                               "stickers": json.dumps(inputs[:FIRST_BATCH], ensure_ascii=False)})
             rest = inputs[FIRST_BATCH:]
+            self._thumbnail(pack, user_id, name)
         else:
             rest = inputs
         for sticker in rest:
             self.call("addStickerToSet", {"user_id": user_id, "name": name,
                                           "sticker": json.dumps(sticker, ensure_ascii=False)})
         return Uploaded(name, have is None, len(todo), f"https://t.me/addstickers/{name}")
+
+    def _thumbnail(self, pack: Pack, user_id: int, name: str) -> None:
+        """The set's 100×100 thumbnail from the pack's tray sticker."""
+        tray = pack.tray
+        assert tray is not None  # Telegram.check refused an empty pack
+        thumb = encode_sticker(tray.entry.image(), THUMBNAIL)
+        self.call("setStickerSetThumbnail", {"name": name, "user_id": user_id, "format": "static"},
+                  {"thumbnail": (f"thumbnail{thumb.extension}", thumb.data, f"image/{thumb.format.lower()}")})
 
     def _input_sticker(self, user_id: int, r: ReadySticker) -> dict[str, Any]:
         mime = f"image/{r.encoded.format.lower()}"

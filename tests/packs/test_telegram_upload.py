@@ -29,6 +29,7 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.sets: dict[str, list[dict]] = {}
         self.files: dict[str, bytes] = {}
+        self.thumbnails: dict[str, bytes] = {}
         self.calls: list[tuple[str, dict]] = []
         self.fail: dict[str, list[tuple[int, dict]]] = {}  # method → queued (status, body) answers
         fake = self
@@ -56,8 +57,11 @@ class FakeBotApi:
         if content_type.startswith("multipart/"):
             msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
                 f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-            return {p.get_param("name", header="content-disposition"): p.get_payload(decode=True)
-                    for p in msg.iter_parts()}
+            parts = {}
+            for p in msg.iter_parts():
+                data = p.get_payload(decode=True)
+                parts[p.get_param("name", header="content-disposition")] = data if p.get_filename() else data.decode()
+            return parts
         return {k: v[0] for k, v in parse_qs(body.decode()).items()}
 
     def answer(self, path: str, content_type: str, body: bytes) -> tuple[int, dict]:
@@ -81,12 +85,16 @@ class FakeBotApi:
         if method == "uploadStickerFile":
             file_id = f"file{len(self.files)}"
             self.files[file_id] = form["sticker"]
-            assert form["sticker_format"] == b"static"
+            assert form["sticker_format"] == "static"
             return 200, {"ok": True, "result": {"file_id": file_id}}
         if method == "createNewStickerSet":
             if name in self.sets or not name.endswith(f"_by_{BOT}"):
                 return 400, {"ok": False, "error_code": 400, "description": "Bad Request: STICKERSET_INVALID"}
             self.sets[name] = json.loads(form["stickers"])
+            return 200, {"ok": True, "result": True}
+        if method == "setStickerSetThumbnail":
+            assert name in self.sets and form["format"] == "static"
+            self.thumbnails[name] = form["thumbnail"]
             return 200, {"ok": True, "result": True}
         if method == "addStickerToSet":
             self.sets[name].append(json.loads(form["sticker"]))
@@ -126,6 +134,9 @@ def test_a_real_pack_creates_a_set_then_extends_it(api, made, new_pack):
         assert len(api.files[s["sticker"]]) <= 512 * 1024
     create = [form for method, form in api.calls if method == "createNewStickerSet"]
     assert create[0]["title"] == "Real photos"
+    thumb = api.thumbnails[up.set_name]
+    with Image.open(io.BytesIO(thumb)) as im:
+        assert im.size == (100, 100) and im.format in ("PNG", "WEBP") and len(thumb) <= 128 * 1024
     ctx.library.packs.add("Real photos", entries[3].id, ["🚀"])
     again = bot().upload(ctx.library.packs.get("Real photos"), OWNER)
     assert (again.created, again.added) == (False, 1) and len(api.sets[up.set_name]) == 4

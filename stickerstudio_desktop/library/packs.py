@@ -87,11 +87,14 @@ class PackStore:
         self.library = library
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
-        """One transaction; SQLite errors become one sentence."""
+    def _tx(self, write: bool = True) -> Iterator[sqlite3.Connection]:
+        """One transaction (a writing one takes the write lock first, so read-then-write is never raced);
+        SQLite errors become one sentence."""
         con = self.library._connect()
         try:
             with con:
+                if write:
+                    con.execute("BEGIN IMMEDIATE")
                 yield con
         except sqlite3.IntegrityError as exc:
             raise LibraryError(f"The pack change was refused by the library ({exc}).") from None
@@ -110,19 +113,19 @@ class PackStore:
     # --- packs ------------------------------------------------------------
 
     def names(self) -> list[str]:
-        with self._tx() as con:
+        with self._tx(write=False) as con:
             return [r["name"] for r in con.execute("SELECT name FROM packs ORDER BY name COLLATE NOCASE")]
 
     def all(self) -> list[Pack]:
         return [self.get(n) for n in self.names()]
 
     def exists(self, name: str) -> bool:
-        with self._tx() as con:
+        with self._tx(write=False) as con:
             return con.execute("SELECT 1 FROM packs WHERE name = ?", (" ".join(name.split()),)).fetchone() is not None
 
     def get(self, name: str) -> Pack:
         """The pack and its stickers in order (stickers in the trash are left out)."""
-        with self._tx() as con:
+        with self._tx(write=False) as con:
             pid = self._pack_id(con, name)
             row = con.execute("SELECT * FROM packs WHERE id = ?", (pid,)).fetchone()
             rows = con.execute("SELECT item_id, position, emojis, accessibility_text FROM pack_items"

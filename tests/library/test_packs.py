@@ -156,6 +156,29 @@ def test_add_remove_reorder_emojis_alt_text_and_tray(tmp_path):
         packs.add("P", gen.id)
 
 
+def test_concurrent_adds_get_distinct_places(tmp_path):
+    lib = Library(tmp_path)
+    entries = [add(lib, f"s{i}") for i in range(8)]
+    lib.packs.create("P")
+    errors = []
+
+    def worker(entry):
+        try:
+            Library(tmp_path).packs.add("P", entry.id, ["👍"])
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(e,)) for e in entries]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert not errors
+    con = sqlite3.connect(lib.db_path)
+    positions = sorted(r[0] for r in con.execute("SELECT position FROM pack_items"))
+    con.close()
+    assert positions == list(range(1, 9))
+    assert sorted(s.entry.id for s in lib.packs.get("P").stickers) == [e.id for e in entries]
+
+
 def test_a_failed_change_leaves_the_pack_as_it_was(tmp_path):
     lib = Library(tmp_path)
     a = add(lib)

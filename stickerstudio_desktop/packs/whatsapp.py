@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import zipfile
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import BinaryIO, Mapping, Sequence
 
 from PIL import Image
 
 from ..errors import ExportError
-from ..files import atomic_path
 from ..library.packs import Pack, PackSticker
-from ..sticker.presets import Preset, encode_sticker
+from ..sticker.presets import Preset, encode_sticker, write_checked
 from .base import Platform, ReadySticker, Rules, file_problem, text_files
 from .webp_exif import add_exif, chunk_size, read_sticker_json, sticker_exif
 
@@ -64,22 +62,19 @@ class WhatsApp(Platform):
                 **text_files(pack), **{r.file_name: r.encoded.data for r in ready}}
 
     def write(self, files: Mapping[str, bytes], target: Path, overwrite: bool) -> None:
-        if target.is_dir():
-            raise ExportError(f"{target} is a folder; give a file name ending in {self.suffix}.")
-        if target.exists() and not overwrite:
-            raise ExportError(f"{target} already exists; choose another name or allow overwriting.")
-        try:
-            with atomic_path(target) as tmp:
-                with open(tmp, "wb") as fh:
-                    with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-                        for name, data in files.items():
-                            zf.writestr(name, data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+        def write(fh: BinaryIO) -> None:
+            with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+                for name, data in files.items():
+                    zf.writestr(name, data)
+
+        def verify(tmp: Path) -> None:
+            try:
                 with zipfile.ZipFile(tmp) as zf:
                     self.verify({n: zf.read(n) for n in zf.namelist()})
-        except (OSError, zipfile.BadZipFile) as exc:
-            raise ExportError(f"Could not write {target}: {getattr(exc, 'strerror', None) or exc}.") from None
+            except zipfile.BadZipFile as exc:
+                raise ExportError(f"The written {target.name} is not a readable zip ({exc}).") from None
+
+        write_checked(target, write, verify, overwrite=overwrite, what=f"the {self.suffix} pack")
 
     def verify(self, files: Mapping[str, bytes]) -> None:
         """Every rule again, on the zip as written: contents.json, each WebP and its EXIF, the tray."""

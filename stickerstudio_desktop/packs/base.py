@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 
 from PIL import Image
 
-from ..errors import ExportError
+from ..errors import ExportError, StickerStudioError
 from ..files import atomic_dir, atomic_write_bytes
 from ..library.packs import Pack, PackSticker
 from ..sticker.presets import EncodedSticker, Preset, encode_sticker, get_preset
@@ -229,12 +229,18 @@ class Platform:
     def _reencode(self, s: PackSticker, preset: Preset, budget: int | None) -> EncodedSticker:
         try:
             return encode_sticker(s.entry.image(), replace(preset, max_bytes=budget))
-        except ExportError as exc:
-            raise problem(s, f"cannot be fitted to {self.rules.platform}'s limits: {exc}") from None
+        except StickerStudioError as exc:  # unreadable master, or no encoding within the limits
+            raise problem(s, f"cannot be made for {self.rules.platform} ({clause(exc)})") from None
 
     @staticmethod
     def read_back_dir(folder: Path) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def clause(exc: Exception) -> str:
+    """An error's sentence as a clause inside another one."""
+    text = str(exc).rstrip(".")
+    return text[:1].lower() + text[1:]
 
 
 def emoji_list(ready: Sequence[ReadySticker]) -> bytes:

@@ -17,7 +17,7 @@ from PIL import Image
 from ..errors import ExportError
 from ..library.packs import Pack, PackSticker
 from ..sticker.presets import Preset, encode_sticker, write_checked
-from .base import Platform, ReadySticker, Rules, file_problem, text_files
+from .base import Platform, ReadySticker, Rules, clause, file_problem, text_files
 from .webp_exif import add_exif, chunk_size, read_sticker_json, sticker_exif
 
 RULES = Rules(platform="WhatsApp", preset="whatsapp", min_stickers=3, max_stickers=30, min_emojis=1,
@@ -49,7 +49,7 @@ class WhatsApp(Platform):
         try:
             tray_png = encode_sticker(tray.entry.image(), TRAY).data
         except ExportError as exc:
-            raise ExportError(f"The tray icon cannot be made from {tray.label}: {exc}") from None
+            raise ExportError(f"The tray icon cannot be made from {tray.label} ({clause(exc)}).") from None
         contents = {"android_play_store_link": "", "ios_app_store_link": "", "sticker_packs": [{
             "identifier": pack.identifier, "name": pack.name, "publisher": pack.publisher,
             "tray_image_file": TRAY_FILE, "image_data_version": "1", "avoid_cache": False,

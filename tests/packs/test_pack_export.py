@@ -168,6 +168,17 @@ def test_a_mixed_static_and_animated_pack_is_refused(made, new_pack, tmp_path):
     refused(ctx, "Mixed", "signal", tmp_path / "sig", r"animated stickers cannot be exported yet")
 
 
+def test_a_sticker_that_cannot_be_read_is_named_and_nothing_is_written(made, new_pack, tmp_path):
+    ctx, _ = made
+    pack = new_pack("Broken", 3, publisher="P")
+    broken = ctx.library.add(kind="sticker", data=b"<html>not an image</html>", fmt="png", width=512,
+                             height=512, title="Broken")
+    add_to_pack(ctx, pack.name, [broken], ["💥"])
+    message = refused(ctx, "Broken", "whatsapp", tmp_path / "b.wastickers",
+                      r"^Sticker 4 \(“Broken”\) cannot be made for WhatsApp \(.+\)\.$")
+    assert message.count(". ") == 0
+
+
 def test_pack_details_and_alt_text_are_checked_before_writing(made, new_pack, tmp_path):
     ctx, entries = made
     new_pack("Details", 3)

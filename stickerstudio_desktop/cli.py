@@ -18,6 +18,7 @@ from . import __version__
 from .config.paths import HOME_ENV
 from .engine.names import ENGINES
 from .errors import ConfigError, StickerStudioError, UsageError
+from .packs.names import PLATFORM_NAMES
 
 if TYPE_CHECKING:
     from .jobs.context import AppContext
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     mk.add_argument("-o", "--output", metavar="FILE_OR_DIR", help="also write the sticker here")
     mk.add_argument("--force", action="store_true", help="replace an existing --output file")
     mk.add_argument("--no-library", action="store_true", help="do not save into the library")
+    mk.add_argument("--pack", metavar="NAME", help="also add to this sticker pack (made if new)")
+    mk.add_argument("--emoji", action="append", default=[], metavar="E",
+                    help="the pack sticker's emojis (1-3; default: suggested from the caption)")
 
     ms = sub.add_parser("mask", parents=[common], help="write 8-bit subject masks")
     ms.add_argument("inputs", nargs="+", metavar="INPUT_OR_DIR")
@@ -98,6 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     md.add_argument("--json", action="store_true")
     sub.add_parser("fetch-models", parents=[common], help="download third-party weights into the model cache")
 
+    _pack_parser(sub, common)
+
     gui = sub.add_parser("gui", parents=[common], help="open the window (default)")
     gui.add_argument("image", nargs="?")
     gui.add_argument("--caption", default=None)
@@ -105,6 +111,55 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--view", choices=("create", "subjects", "gallery", "settings"), default="create",
                      help="what --screenshot shows")
     return parser
+
+
+def _pack_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    pk = sub.add_parser("pack", parents=[common], help="sticker packs: list, show, create, fill and export them")
+    act = pk.add_subparsers(dest="pack_command", metavar="ACTION", required=True)
+    act.add_parser("list", parents=[common], help="the packs and how many stickers each has")
+    show = act.add_parser("show", parents=[common], help="a pack's details and stickers in order")
+    show.add_argument("name")
+    show.add_argument("--json", action="store_true")
+    for action, what in (("create", "a new, empty pack"), ("edit", "change a pack's publisher or identifier")):
+        details = act.add_parser(action, parents=[common], help=what)
+        details.add_argument("name")
+        details.add_argument("--publisher")
+        details.add_argument("--identifier", help="letters, digits, '.', '-' and '_'")
+    rename = act.add_parser("rename", parents=[common], help="give a pack another name")
+    rename.add_argument("name")
+    rename.add_argument("new_name")
+    add = act.add_parser("add", parents=[common], help="add library stickers (by id or file) to a pack")
+    add.add_argument("name")
+    add.add_argument("stickers", nargs="+", metavar="ID_OR_FILE")
+    add.add_argument("--emoji", action="append", default=[], metavar="E",
+                     help="emojis (1-3; default: suggested from each caption)")
+    add.add_argument("--alt", default="", metavar="TEXT", help="accessibility text")
+    add.add_argument("--no-create", action="store_true", help="fail if the pack does not exist yet")
+    sticker = act.add_parser("sticker", parents=[common], help="change one sticker of a pack")
+    sticker.add_argument("name")
+    sticker.add_argument("sticker", metavar="ID_OR_FILE")
+    sticker.add_argument("--emoji", action="append", default=None, metavar="E", help="replace its emojis")
+    sticker.add_argument("--alt", metavar="TEXT", help="replace its accessibility text")
+    sticker.add_argument("--position", type=int, metavar="N", help="move it to place N (1 = first)")
+    sticker.add_argument("--tray", action="store_true", help="make the tray icon from it")
+    remove = act.add_parser("remove", parents=[common], help="take stickers out of a pack (they stay in the library)")
+    remove.add_argument("name")
+    remove.add_argument("stickers", nargs="+", metavar="ID_OR_FILE")
+    delete = act.add_parser("delete", parents=[common], help="delete a pack (its stickers stay in the library)")
+    delete.add_argument("name")
+    export = act.add_parser("export", parents=[common], help="check a pack against a platform's rules and write it")
+    export.add_argument("name")
+    export.add_argument("--to", required=True, choices=PLATFORM_NAMES, dest="platform")
+    export.add_argument("-o", "--output", required=True, metavar="FILE_OR_DIR",
+                        help="whatsapp: FILE.wastickers; telegram, signal: a new or empty folder")
+    export.add_argument("--publisher", help="publisher for this export (WhatsApp needs one)")
+    export.add_argument("--force", action="store_true", help="replace an existing output")
+    upload = act.add_parser("upload", parents=[common],
+                            help="create or extend a Telegram sticker set (bot token: TELEGRAM_BOT_TOKEN or keyring)")
+    upload.add_argument("name")
+    upload.add_argument("--to", required=True, choices=("telegram",), dest="platform")
+    upload.add_argument("--user-id", required=True, type=int, metavar="ID", help="the set owner's Telegram user id")
+    upload.add_argument("--set-name", metavar="NAME", help="default: from the pack name, ending in _by_<bot>")
 
 
 def App(args: argparse.Namespace) -> AppContext:  # noqa: N802 - the old class name, kept for callers

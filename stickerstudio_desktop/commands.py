@@ -11,13 +11,16 @@ import json
 import sys
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from .errors import ModelError, UsageError
 from .files import atomic_path
 from .jobs.batch import BatchReport, Outcome, for_each
 from .jobs.context import AppContext
-from .jobs.inputs import expand_inputs, parse_point, parse_selection
+from .jobs.inputs import expand_inputs, parse_emojis, parse_point, parse_selection
+
+if TYPE_CHECKING:
+    from .library.packs import Pack, PackStore
 
 T = TypeVar("T")
 
@@ -67,11 +70,16 @@ def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
     from .jobs.make import MadeItem, MakeOptions, make_batch, make_one
     from .sticker.presets import get_preset
 
+    if args.pack and args.no_library:
+        raise UsageError("--pack adds the sticker from the library to a pack, so it cannot go with --no-library.")
+    if args.emoji and not args.pack:
+        raise UsageError("--emoji is for the pack sticker; give --pack NAME too.")
     options = MakeOptions(style=_style(ctx, args), engine=args.engine or ctx.settings.engine,
                           selection=parse_selection(args.subjects),
                           clicks=tuple(parse_point(text, positive) for text, positive in args.clicks),
                           preset=get_preset(args.preset or ctx.settings.preset).name,
-                          save=not args.no_library, output=args.output, overwrite=args.force)
+                          save=not args.no_library, output=args.output, overwrite=args.force,
+                          pack=args.pack, emojis=parse_emojis(args.emoji))
     items = expand_inputs(args.inputs)
     if args.prompt:
         items.append(_generate(ctx, args))
@@ -201,6 +209,83 @@ def cmd_selftest(ctx: AppContext, args: argparse.Namespace) -> int:
     return run_selftest(args.home)
 
 
+def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
+    """``stickerstudio pack ACTION``: each action is one library or export job, printed."""
+    from .jobs import packs as jobs
+
+    store, name, action = ctx.library.packs, getattr(args, "name", None), args.pack_command
+    if action == "list":
+        for pack in store.all():
+            print(f"{printable(pack.name)}\t{len(pack.stickers)} sticker{'s' * (len(pack.stickers) != 1)}"
+                  f"\t{printable(pack.publisher)}")
+        return 0
+    if action == "export":
+        done = jobs.export_pack(ctx, name, args.platform, Path(args.output), publisher=args.publisher,
+                                overwrite=args.force)
+        print(f"{printable(done.path)}  {len(done.stickers)} stickers for {done.platform}, "
+              f"{done.reencoded} re-encoded to fit")
+        return 0
+    if action == "upload":
+        from .jobs.control import ConsoleControl
+
+        up = jobs.upload_to_telegram(ctx, name, args.user_id, set_name=args.set_name, control=ConsoleControl())
+        print(f"{'created' if up.created else 'extended'} {up.set_name}: {up.added} stickers added  {up.link}")
+        return 0
+    if action == "show":
+        pack = store.get(name)
+    elif action == "create":
+        pack = store.create(name, publisher=args.publisher or "", identifier=args.identifier)
+    elif action == "edit":
+        pack = store.set_details(name, publisher=args.publisher, identifier=args.identifier)
+    elif action == "rename":
+        pack = store.rename(name, args.new_name)
+    elif action == "delete":
+        store.delete(name)
+        print(f"deleted the pack {printable(name)} (its stickers stay in the library)")
+        return 0
+    elif action == "add":
+        entries = [jobs.find_sticker(ctx, ref) for ref in args.stickers]
+        pack = jobs.add_to_pack(ctx, name, entries, parse_emojis(args.emoji), args.alt, create=not args.no_create)
+    elif action == "remove":
+        for ref in args.stickers:
+            pack = store.remove(name, jobs.find_sticker(ctx, ref).id)
+    else:
+        assert action == "sticker", action
+        pack = _edit_sticker(store, name, jobs.find_sticker(ctx, args.sticker).id, args)
+    return _show_pack(pack, as_json=getattr(args, "json", False))
+
+
+def _edit_sticker(store: PackStore, name: str, item_id: int, args: argparse.Namespace) -> Pack:
+    pack = store.get(name)
+    if args.emoji is not None:
+        pack = store.set_emojis(name, item_id, parse_emojis(args.emoji))
+    if args.alt is not None:
+        pack = store.set_accessibility_text(name, item_id, args.alt)
+    if args.position is not None:
+        pack = store.move(name, item_id, args.position)
+    if args.tray:
+        pack = store.set_tray(name, item_id)
+    return pack
+
+
+def _show_pack(pack: Pack, as_json: bool = False) -> int:
+    tray = pack.tray.entry.id if pack.tray else None
+    if as_json:
+        print(json.dumps({"name": pack.name, "identifier": pack.identifier, "publisher": pack.publisher,
+                          "tray": tray, "stickers": [
+                              {"position": s.position, "id": s.entry.id, "file": str(s.entry.path),
+                               "title": s.entry.title, "emojis": list(s.emojis),
+                               "accessibility_text": s.accessibility_text} for s in pack.stickers]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    print(f"{printable(pack.name)}  publisher={printable(pack.publisher) or '-'}  identifier={pack.identifier}")
+    for s in pack.stickers:
+        mark = "  tray" if s.entry.id == tray else ""
+        print(f"{s.position:>3}. #{s.entry.id} {''.join(s.emojis) or '(no emoji)'}  "
+              f"{printable(s.entry.path)}{mark}")
+    return 0
+
+
 def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
     try:
         from .ui.app import run_gui
@@ -212,5 +297,5 @@ def cmd_gui(ctx: AppContext, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[AppContext, argparse.Namespace], int]] = {
     "make": cmd_make, "mask": cmd_mask, "classify": cmd_classify, "fonts": cmd_fonts, "models": cmd_models,
-    "fetch-models": cmd_fetch_models, "selftest": cmd_selftest, "gui": cmd_gui,
+    "fetch-models": cmd_fetch_models, "selftest": cmd_selftest, "gui": cmd_gui, "pack": cmd_pack,
 }

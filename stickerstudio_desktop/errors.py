@@ -33,5 +33,9 @@ class LibraryError(StickerStudioError):
     """The sticker library could not be read or written."""
 
 
+class UploadError(StickerStudioError):
+    """A platform refused a sticker pack, or could not be reached, while uploading it."""
+
+
 class UsageError(ConfigError):
     """A front door was asked for something that makes no sense (the CLI exits 2)."""

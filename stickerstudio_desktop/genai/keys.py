@@ -47,7 +47,7 @@ def get_api_key(provider: str, environ: Mapping[str, str] | None = None) -> str 
     key = _clean(provider, environ.get(ENV_VARS[provider]))
     if key:
         return key
-    return _clean(provider, _keyring_get(provider))
+    return _clean(provider, keyring_secret(provider))
 
 
 def key_source(provider: str, environ: Mapping[str, str] | None = None) -> str | None:
@@ -56,7 +56,7 @@ def key_source(provider: str, environ: Mapping[str, str] | None = None) -> str |
     environ = os.environ if environ is None else environ
     if (environ.get(ENV_VARS[provider]) or "").strip():
         return "environment"
-    return "keyring" if (_keyring_get(provider) or "").strip() else None
+    return "keyring" if (keyring_secret(provider) or "").strip() else None
 
 
 def save_api_key(provider: str, key: str) -> None:
@@ -85,12 +85,13 @@ def delete_api_key(provider: str) -> None:
         log.debug("keyring delete for %s skipped (%s)", provider, type(exc).__name__)
 
 
-def _keyring_get(provider: str) -> str | None:
+def keyring_secret(username: str) -> str | None:
+    """The app's keyring entry *username* (a provider, or e.g. the Telegram bot), None when unreadable."""
     try:
         import keyring
 
-        value = keyring.get_password(SERVICE, provider)
+        value = keyring.get_password(SERVICE, username)
     except Exception as exc:  # NoKeyringError, locked D-Bus collections, broken backends...
-        log.debug("keyring read for %s unavailable (%s)", provider, type(exc).__name__)
+        log.debug("keyring read for %s unavailable (%s)", username, type(exc).__name__)
         return None
     return value if isinstance(value, str) else None

@@ -41,10 +41,7 @@ def export_image(image: Image.Image, preset: str, target: Path) -> ExportResult:
 
 def read_library_image(entry: LibraryEntry) -> Image.Image:
     """A library sticker's full-size master when it has one, else its exported file."""
-    from ..imaging import load_image
-
-    path = entry.master if entry.master and entry.master.is_file() else entry.path
-    return load_image(path, name=path.name)
+    return entry.image()
 
 
 def export_entry(entry: LibraryEntry, preset: str, target: Path) -> ExportResult:

@@ -9,6 +9,7 @@ from ..engine.prompts import Click
 from ..engine.subjects import Selection
 from ..errors import UsageError
 from ..imaging.suffixes import is_image_name
+from ..library.emoji import split_emojis
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
@@ -47,3 +48,14 @@ def parse_point(text: str, positive: bool) -> Click:
 def source_meta(path: Path) -> dict[str, Any]:
     """What the library keeps about a sticker's photo so either door can re-open it from the photo."""
     return {"source_name": path.name, "source_path": str(Path(path).resolve())}
+
+
+def parse_emojis(values: Iterable[str]) -> tuple[str, ...]:
+    """``--emoji`` values (each one emoji or several run together, commas and spaces allowed) → emojis."""
+    out: list[str] = []
+    for value in values:
+        found = split_emojis(value)
+        if "".join(found) != "".join(c for c in value if c not in ", "):
+            raise UsageError(f"--emoji takes emojis like 😀 or 👍🎉, not {value!r}.")
+        out.extend(found)
+    return tuple(out)

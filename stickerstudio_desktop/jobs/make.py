@@ -15,6 +15,7 @@ from .batch import BatchReport, Outcome, for_each
 from .control import JobControl
 from .engines import resolve_engine
 from .inputs import source_meta
+from .packs import add_to_pack
 
 if TYPE_CHECKING:
     from ..engine.pipeline import Analysis
@@ -33,6 +34,8 @@ class MakeOptions:
     save: bool = True  # into the library
     output: str | None = None  # also write here: a file, or a folder (ends in a separator or exists)
     overwrite: bool = False
+    pack: str | None = None  # also add each saved sticker to this pack (made if new)
+    emojis: tuple[str, ...] = ()  # its emojis in the pack; none: suggested from the caption
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def make_one(ctx: AppContext, source: Path, options: MakeOptions, many: bool = F
                          options.clicks)
     encoded = maker.encode(made, options.preset)
     entry = maker.save(made, options.preset, source_meta(source)) if options.save else None
+    if options.pack and entry is not None:
+        add_to_pack(ctx, options.pack, [entry], options.emojis)
     target = output_path(options.output, source, encoded.extension, many)
     written = (write_encoded(encoded, get_preset(options.preset), target, overwrite=options.overwrite)
                if target else None)

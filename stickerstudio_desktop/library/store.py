@@ -14,10 +14,15 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..errors import LibraryError
 from ..files import atomic_write_bytes, unique_path
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from .packs import PackStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS items (
@@ -38,6 +43,31 @@ CREATE TABLE IF NOT EXISTS items (
 CREATE INDEX IF NOT EXISTS items_created ON items (created);
 """
 
+#: Schema changes after the first release, in order; ``PRAGMA user_version`` counts those applied.
+#: A library made by an older version is brought up to date in one transaction when it is opened.
+MIGRATIONS = (
+    # 1: sticker packs (an ordered list of library stickers, each with its emojis and alt text)
+    """
+    CREATE TABLE packs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        identifier TEXT NOT NULL UNIQUE,
+        publisher TEXT NOT NULL DEFAULT '',
+        tray_item INTEGER REFERENCES items (id) ON DELETE SET NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE pack_items (
+        pack_id INTEGER NOT NULL REFERENCES packs (id) ON DELETE CASCADE,
+        item_id INTEGER NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        emojis TEXT NOT NULL DEFAULT '[]',
+        accessibility_text TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (pack_id, item_id)
+    );
+    CREATE INDEX pack_items_order ON pack_items (pack_id, position);
+    """,
+)
+
 
 @dataclass(frozen=True)
 class LibraryEntry:
@@ -54,6 +84,18 @@ class LibraryEntry:
     title: str
     meta: dict[str, Any]
     deleted: bool
+
+    @property
+    def animated(self) -> bool:
+        """Animated stickers are not made yet; an entry says so in its meta once they are."""
+        return bool(self.meta.get("animated"))
+
+    def image(self) -> Image.Image:
+        """The full-size master when there is one (re-exports start from it), else the exported file."""
+        from ..imaging import load_image
+
+        path = self.master if self.master and self.master.is_file() else self.path
+        return load_image(path, name=path.name)
 
 
 def slugify(text: str, limit: int = 40) -> str:
@@ -73,6 +115,7 @@ class Library:
                 (self.root / sub).mkdir(parents=True, exist_ok=True)
             with self._connect() as con:
                 con.executescript(SCHEMA)
+            self._migrate()
         except (OSError, sqlite3.Error) as exc:
             raise LibraryError(f"The sticker library at {self.root} cannot be opened ({exc}).") from None
 
@@ -80,7 +123,36 @@ class Library:
         con = sqlite3.connect(self.db_path, timeout=10)
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA journal_mode=WAL")
+        con.execute("PRAGMA foreign_keys=ON")
         return con
+
+    def _migrate(self) -> None:
+        """Apply the MIGRATIONS this file lacks, all or none (a crash leaves the old schema)."""
+        con = sqlite3.connect(self.db_path, timeout=10, isolation_level=None)
+        try:
+            con.execute("BEGIN IMMEDIATE")  # one opener migrates; the others wait and then see it done
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise LibraryError(f"The sticker library at {self.root} was made by a newer Sticker Studio; "
+                                   "update the app to open it.")
+            for n, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in filter(str.strip, script.split(";")):
+                    con.execute(statement)
+                con.execute(f"PRAGMA user_version = {n}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        finally:
+            con.close()
+
+    @property
+    def packs(self) -> PackStore:
+        """The sticker packs kept in this library."""
+        from .packs import PackStore
+
+        return PackStore(self)
 
     def _write(self, folder: str, title: str, ext: str, data: bytes) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -139,6 +211,18 @@ class Library:
             row = con.execute("SELECT * FROM items WHERE id = ?", (item_id,)).fetchone()
         if row is None:
             raise LibraryError(f"There is no library item {item_id}.")
+        return self._entry(row)
+
+    def by_path(self, path: str | os.PathLike[str]) -> LibraryEntry:
+        """The item whose exported file (or master) is *path*; LibraryError when it is not in the library."""
+        try:
+            rel = str(Path(path).resolve().relative_to(self.root.resolve()))
+        except ValueError:
+            raise LibraryError(f"{path} is not a file in the sticker library.") from None
+        with self._connect() as con:
+            row = con.execute("SELECT * FROM items WHERE file = ? OR master = ?", (rel, rel)).fetchone()
+        if row is None:
+            raise LibraryError(f"{path} is not a file in the sticker library.")
         return self._entry(row)
 
     def items(self, kind: str | None = "sticker", include_deleted: bool = False,

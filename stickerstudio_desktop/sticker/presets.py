@@ -11,7 +11,7 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Callable, Literal
 
 from PIL import Image
 
@@ -150,22 +150,31 @@ def write_encoded(encoded: EncodedSticker, preset: str | Preset, target_path: st
         path = requested.with_suffix(encoded.extension)
         if requested.suffix:
             note = f"saved as {path.name} because the preset writes {encoded.format}"
+    write_checked(path, lambda fh: fh.write(encoded.data),
+                  lambda tmp: _verify(tmp.read_bytes(), encoded.format, encoded.size, encoded.transparent, preset),
+                  overwrite=overwrite, what="the sticker")
+    return ExportResult(path=path, bytes=len(encoded.data), width=encoded.size[0],
+                        height=encoded.size[1], format=encoded.format, quality=encoded.quality,
+                        requested_path=requested, note=note)
+
+
+def write_checked(path: Path, write: Callable[[BinaryIO], object], verify: Callable[[Path], None], *,
+                  overwrite: bool, what: str) -> None:
+    """The one way an export writes a file: *write* into a temp file, fsync, *verify* it as read back
+    from disk, then rename over *path*. Never onto a folder, never over a file unless *overwrite*."""
     if path.is_dir():
-        raise ExportError(f"{path} is a folder; give a file name for the sticker.")
+        raise ExportError(f"{path} is a folder; give a file name for {what}.")
     if path.exists() and not overwrite:
         raise ExportError(f"{path} already exists; choose another name or allow overwriting.")
     try:
         with atomic_path(path) as tmp:
             with open(tmp, "wb") as fh:
-                fh.write(encoded.data)
+                write(fh)
                 fh.flush()
                 os.fsync(fh.fileno())
-            _verify(tmp.read_bytes(), encoded.format, encoded.size, encoded.transparent, preset)
+            verify(tmp)
     except OSError as exc:
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
-    return ExportResult(path=path, bytes=len(encoded.data), width=encoded.size[0],
-                        height=encoded.size[1], format=encoded.format, quality=encoded.quality,
-                        requested_path=requested, note=note)
 
 
 # --- helpers ---------------------------------------------------------------

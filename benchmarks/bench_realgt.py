@@ -44,11 +44,11 @@ def main() -> int:
     groups = [("source", k) for k in ref["per_source"]] + [("category", k) for k in ref["per_category"]]
     print(f"{len(items)} real photos (realgt eval), cpu_count={os.cpu_count()}, reference = "
           f"{realcard.REFERENCE} (same run)\n")
-    print(f"{'engine':<8} {'mIoU':>6} {'vs ref':>7} " + " ".join(f"{k[:8]:>8}" for _, k in groups)
+    print(f"{'engine':<18} {'mIoU':>6} {'vs ref':>7} " + " ".join(f"{k[:8]:>8}" for _, k in groups)
           + f" {'p50 ms':>7} {'time vs ref':>11}  cut by")
     for name, s in eng.items():
         cells = [s[f"per_{kind}"].get(k, {}).get("miou") for kind, k in groups]
-        print(f"{name:<8} {s['miou']:>6.3f} {s['miou'] - ref['miou']:>+7.3f} "
+        print(f"{name:<18} {s['miou']:>6.3f} {s['miou'] - ref['miou']:>+7.3f} "
               + " ".join(f"{c:>8.3f}" if c is not None else f"{'-':>8}" for c in cells)
               + f" {s['p50_ms']:>7.0f} {report['time_vs_reference'][name]:>10.2f}x  "
               + ", ".join(f"{e} {c}" for e, c in s["engines"].items()))

@@ -68,9 +68,9 @@ def test_cut_tiles_splits_a_strip_into_pictures(tmp_path):
 @needs_sources
 def test_heldout_sources_are_disjoint_from_every_training_pool():
     from trainer.classifier.heldout import check_disjoint
-    from trainer.data.catalog import build_catalog
+    from trainer.data.artsources import router_catalog
 
-    catalog = build_catalog(DEFAULT_ROOT)
+    catalog = router_catalog(DEFAULT_ROOT)
     items = heldout(DEFAULT_ROOT)
     assert items["flare-portraits"] and items["thequestion"]
     assert not [s.id for s in catalog.all() if s.origin in HELDOUT_ORIGINS]

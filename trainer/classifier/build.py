@@ -25,7 +25,8 @@ from stickerstudio_desktop.engine.classifier import StyleClassifier
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.preprocess import to_tensor
 from trainer.data.artsources import heldout
-from trainer.data.catalog import ORIGINS, STYLES, build_catalog
+from trainer.data.artsources import router_catalog
+from trainer.data.catalog import ORIGINS, STYLES
 from trainer.data.fetch import DEFAULT_ROOT, fetch_all
 
 from ..machine import cpu_name
@@ -81,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     stage("fetch sources")
     versions = fetch_all(args.sources, log=lambda m: print(m, flush=True))
-    catalog = build_catalog(args.sources)
+    catalog = router_catalog(args.sources)
     heldout_items = heldout(args.sources)
     check_disjoint(catalog, heldout_items)
     stage("build dataset")

@@ -28,7 +28,8 @@ import numpy as np
 from PIL import Image
 
 from trainer.data import backgrounds as bgs
-from trainer.data.catalog import Catalog, SourceImage, build_catalog
+from trainer.data.artsources import router_catalog
+from trainer.data.catalog import Catalog, SourceImage
 from trainer.data.composite import CompositeConfig, compose
 from trainer.data.imageio import load_rgb
 from trainer.data.stylize import cartoonize, cartoonize_rgba
@@ -235,7 +236,7 @@ _STATE: dict = {}
 
 def _init(sources: str, seed: int, out: str) -> None:
     cv2.setNumThreads(1)
-    catalog = build_catalog(Path(sources))
+    catalog = router_catalog(Path(sources))
     _STATE.update(seed=seed, out=Path(out),
                   pools={s: _Pools(catalog, s, seed) for s in ("train", "val", "test")})
 
@@ -268,7 +269,7 @@ def build(sources: Path, out: Path, seed: int = 0, counts: dict[str, int] | None
     out = Path(out)
     index = out / "index.jsonl"
     stamp = json.dumps({"seed": seed, "counts": counts, "recipes": RECIPES, "min_detail": MIN_DETAIL,
-                        "sources": _fingerprint(build_catalog(Path(sources)))}, sort_keys=True)
+                        "sources": _fingerprint(router_catalog(Path(sources)))}, sort_keys=True)
     if index.exists() and (out / "stamp.json").exists() and (out / "stamp.json").read_text() == stamp:
         return [Sample(**{**d, "sources": tuple(d["sources"])}) for d in map(json.loads, index.read_text().splitlines())]
     jobs = plan(counts)

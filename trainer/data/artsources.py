@@ -23,12 +23,12 @@ import csv
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
 
-from .catalog import SourceImage
+from .catalog import Catalog, SourceImage, build_catalog
 
 REALGT = Path(os.environ.get("STICKERSTUDIO_REALGT", ROOT_DIR.parent / "shared" / "realgt"))
 WESNOTH = Path("wesnoth-1.16-data/usr/share/games/wesnoth/1.16/data/core/images")
@@ -178,6 +178,12 @@ def router_photos(root: Path, realgt: Path = REALGT) -> list[SourceImage]:
 def router_pools(root: Path) -> tuple[list[SourceImage], list[SourceImage], list[SourceImage]]:
     """(painted foregrounds, whole illustrations, extra photos); each empty when its source is missing."""
     return wesnoth_portraits(root) + renpy_sprites(root), art(root), router_photos(root)
+
+
+def router_catalog(root: Path) -> Catalog:
+    """The sources' catalog with the style router's extra pools; the students' catalog has none."""
+    painted, pictures, photos = router_pools(root)
+    return replace(build_catalog(root), painted=painted, art=pictures, router_photos=photos)
 
 
 # -- held-out sources ----------------------------------------------------------

@@ -404,8 +404,5 @@ def build_catalog(root: Path) -> Catalog:
                           "run scripts/fetch_training_sources.sh first.")
     fgs = _tuxpaint(root) + _kenney(root) + _emoji()
     cv_photos, cv_graphics = _opencv(root)
-    from .artsources import router_pools
-
-    painted, art, router_photos = router_pools(root)
     return Catalog(foregrounds=fgs, photos=_photos(root) + cv_photos, graphics=_graphics(root) + cv_graphics,
-                   tiles=kenney_tiles(root), painted=painted, art=art, router_photos=router_photos)
+                   tiles=kenney_tiles(root))

@@ -10,11 +10,9 @@ none, and click latency p50 — beside the no-click ``auto`` cut-out measured in
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,20 +20,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from stickerstudio_desktop.config.paths import app_paths
-    from stickerstudio_desktop.engine.pipeline import Pipeline
-    from trainer import clicks, realgt
+    from realgt_setup import setup
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=None)
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
-    items = realgt.load_items("eval")
-    if not items:
-        print(realgt.missing_message())
+    from trainer import clicks
+
+    ready = setup(__doc__, "clicks")
+    if ready is None:
         return 0
-    items = items[:args.limit] if args.limit else items
-    pipeline = Pipeline(paths=app_paths(tempfile.mkdtemp(prefix="bench-clicks-")))
+    args, items, pipeline = ready
     runs = []
     for i, item in enumerate(items):
         runs.append(clicks.simulate(pipeline, item))

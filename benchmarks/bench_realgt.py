@@ -10,11 +10,9 @@ the ratios against U²-Net (full) measured in this same run.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,20 +20,14 @@ sys.path.insert(0, str(ROOT))
 
 
 def main() -> int:
-    from stickerstudio_desktop.config.paths import app_paths
-    from stickerstudio_desktop.engine.pipeline import Pipeline
-    from trainer import realcard, realgt
+    from realgt_setup import setup
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--limit", type=int, default=None, help="only the first N photos")
-    ap.add_argument("--json", action="store_true")
-    args = ap.parse_args()
-    items = realgt.load_items("eval")
-    if not items:
-        print(realgt.missing_message())
+    from trainer import realcard
+
+    ready = setup(__doc__, "realgt")
+    if ready is None:
         return 0
-    items = items[:args.limit] if args.limit else items
-    pipeline = Pipeline(paths=app_paths(tempfile.mkdtemp(prefix="bench-realgt-")))
+    args, items, pipeline = ready
     report, _ = realcard.judge(items, realcard.cutters(pipeline, "normal"), log=lambda m: print(m, file=sys.stderr))
     if args.json:
         print(json.dumps(report, indent=1))

@@ -103,14 +103,15 @@ def verdict(block: dict, engine: str = "auto") -> list[str]:
     return reasons
 
 
-def worst_sheet(items: Sequence[realgt.RealItem], scores: Sequence[realgt.RealScore], engine: str,
-                reference: Sequence[realgt.RealScore], out: Path, n: int = WORST) -> Path:
-    """The *n* images *engine* cuts worst: the image, its truth, the engine's cut-out, *reference*'s."""
+def worst_sheet(items: Sequence[realgt.RealItem], scores: dict[str, list[realgt.RealScore]], engine: str,
+                out: Path, n: int = WORST) -> Path:
+    """The *n* images *engine* cuts worst: the image, its truth, its cut-out and the reference's (auto's for it)."""
     other = "auto" if engine == REFERENCE else REFERENCE
+    reference = scores[other]
     by_stem = {i.stem: i for i in items}
     ref = {s.stem: s for s in reference}
     rows = []
-    for s in sorted(scores, key=lambda s: s.iou)[:n]:
+    for s in sorted(scores[engine], key=lambda s: s.iou)[:n]:
         rgb, truth = by_stem[s.stem].load()
         t = thumb(rgb)
         label = (f"{s.stem} ({s.category})   {engine} IoU {s.iou:.2f} via {s.engine}   "
@@ -268,8 +269,7 @@ def run(pipeline: Pipeline, *, root: Path | None = None, art_dir: Path = ART_DIR
         items = items[:limit] if limit else items
         block, scores = judge(items, cutters(pipeline, JUDGES[name]), log)
         report["judges"][name] = block
-        sheets[name] = {e: worst_sheet(items, scores[e], e, scores["auto" if e == REFERENCE else REFERENCE],
-                                       doc.parent / "images" / f"{prefix[name]}-worst-{e}.png")
+        sheets[name] = {e: worst_sheet(items, scores, e, doc.parent / "images" / f"{prefix[name]}-worst-{e}.png")
                         for e in scores if e not in RULES}
     report["machine"] = {"cpu": cpu_name(), "cores": os.cpu_count(),
                          "load_avg_1min_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}

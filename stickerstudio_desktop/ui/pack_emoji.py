@@ -1,0 +1,82 @@
+"""The emoji field of the selected pack sticker: 1–3 emojis, suggested from its caption, checked as typed.
+
+Chat apps find stickers by these emojis, so a bad entry is named at once and
+never stored; the library's own check (``check_emojis``) has the last word.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from ..errors import LibraryError
+from ..library.emoji import MAX_EMOJIS, split_emojis, suggest_emojis
+from ..library.packs import check_emojis
+
+
+def parse_emojis(text: str) -> tuple[tuple[str, ...], str | None]:
+    """The emojis typed in *text* and, when they cannot be kept, the one sentence saying why."""
+    found = split_emojis(text)
+    if "".join(found) != "".join(text.split()):
+        return tuple(found), "Only emojis here, like 😀 or 👍."
+    if not found:
+        return (), f"Give 1 to {MAX_EMOJIS} emojis; chat apps find the sticker by them."
+    try:
+        return check_emojis(found), None
+    except LibraryError as exc:
+        return tuple(found), str(exc)
+
+
+class EmojiField(QWidget):
+    emojisChanged = Signal(int, tuple)  # library id, the valid emojis
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._entry = None
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        row = QHBoxLayout()
+        self.label = QLabel("Emojis")
+        self.label.setObjectName("Muted")
+        row.addWidget(self.label)
+        self.edit = QLineEdit()
+        self.edit.setAccessibleName("Emojis of the selected pack sticker")
+        self.edit.setToolTip(f"1 to {MAX_EMOJIS} emojis; chat apps suggest the sticker when one is typed")
+        self.edit.textEdited.connect(self._check)
+        self.edit.editingFinished.connect(self._commit)
+        row.addWidget(self.edit, 1)
+        self.suggest_button = QPushButton("Suggest")
+        self.suggest_button.setToolTip("Emojis suggested from the sticker's caption")
+        self.suggest_button.clicked.connect(self._suggest)
+        row.addWidget(self.suggest_button)
+        lay.addLayout(row)
+        self.problem = QLabel()
+        self.problem.setObjectName("Error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        lay.addWidget(self.problem)
+        self.setEnabled(False)
+
+    def show_sticker(self, entry, emojis: tuple[str, ...]) -> None:
+        """Edit this pack sticker's emojis (None: nothing selected)."""
+        self._entry = entry
+        self.setEnabled(entry is not None)
+        self.edit.setText(" ".join(emojis))
+        self.problem.hide()
+
+    def _check(self) -> tuple[str, ...] | None:
+        emojis, why = parse_emojis(self.edit.text())
+        self.problem.setText(why or "")
+        self.problem.setVisible(bool(why))
+        return None if why else emojis
+
+    def _commit(self) -> None:
+        emojis = self._check()
+        if self._entry is not None and emojis is not None:
+            self.emojisChanged.emit(self._entry.id, emojis)
+
+    def _suggest(self) -> None:
+        if self._entry is not None:
+            self.edit.setText(" ".join(suggest_emojis(self._entry.title)))
+            self._commit()

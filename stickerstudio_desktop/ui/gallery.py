@@ -241,8 +241,7 @@ class GalleryView(QWidget):
         if self.pack_name is None:
             self.count_label.setText(f"{n} saved sticker{'s' if n != 1 else ''}  ·  {self.controller.library.root}")
         else:
-            self.count_label.setText(f"Pack “{self.pack_name}”  ·  {n} sticker{'s' if n != 1 else ''} in order"
-                                     "  ·  drag stickers here from All stickers")
+            self.count_label.setText(f"{self.pack_name}  ·  {n} sticker{'s' if n != 1 else ''}, in pack order")
         self.empty.setText("No saved stickers yet.\nMake one in Create and press Save (Ctrl+S)."
                            if self.pack_name is None else
                            "This pack is empty.\nRight-click a sticker in All stickers: Add to pack, "

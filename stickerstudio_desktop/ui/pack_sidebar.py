@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from . import theme
 from .icons import icon
 
 #: Mime type of gallery stickers being dragged: their library ids, comma-separated.
@@ -97,12 +99,12 @@ class PackSidebar(QWidget):
         self.list = PackList()
         self.stickersDropped = self.list.stickersDropped
         self.list.setIconSize(QSize(16, 16))
+        self.list.setToolTip("Drop stickers from the gallery onto a pack to add them")
         self.list.currentItemChanged.connect(lambda *_: self._changed())
         lay.addWidget(self.list, 1)
-        self.export_button = self._tool("export", "Export the selected pack for WhatsApp, Telegram or Signal",
-                                        lambda: self._emit_for(self.exportRequested))
-        self.export_button.setText("Export pack…")
-        self.export_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.export_button = QPushButton(icon("export"), "Export pack…")
+        self.export_button.setToolTip("Export the selected pack for WhatsApp, Telegram or Signal")
+        self.export_button.clicked.connect(lambda _=False: self._emit_for(self.exportRequested))
         lay.addWidget(self.export_button)
         self._changed()
 
@@ -139,7 +141,7 @@ class PackSidebar(QWidget):
         rows = [(None, f"All stickers  ({total})", "gallery")] + [(n, f"{n}  ({c})", "sticker") for n, c in packs]
         chosen = 0
         for i, (name, text, glyph) in enumerate(rows):
-            item = QListWidgetItem(icon(glyph), text)
+            item = QListWidgetItem(icon(glyph, theme.current().accent), text)  # fixed: stays on the highlight
             item.setData(PACK_ROLE, name)
             self.list.addItem(item)
             if name == current:

@@ -192,3 +192,17 @@ def test_export_dialog_checks_rules_and_writes_off_the_gui_thread(qtbot, window,
     with zipfile.ZipFile(done.args[0].path) as z:
         assert {"contents.json", "tray.png"} <= set(z.namelist())
     assert library.packs.get("Friends").publisher == "Sticker Studio tests"
+
+
+def test_packs_screenshot_view_from_command_line(tmp_path, qapp):
+    from stickerstudio_desktop.cli import main
+    from stickerstudio_desktop.jobs.context import AppContext
+
+    library = AppContext.create().library  # the test's private home, as `stickerstudio gui` opens it
+    entries = add_photo_stickers(library, ["Hello", "Thanks"])
+    library.packs.create("Shown")
+    library.packs.add("Shown", entries[1].id, ["🙏"])
+    out = tmp_path / "packs.png"
+    assert main(["gui", "--view", "packs", "--screenshot", str(out)]) == 0
+    with Image.open(out) as im:
+        assert im.width >= 1000 and im.height >= 600

@@ -31,6 +31,7 @@ from ..errors import StickerStudioError
 from ..jobs.packs import export_pack
 from ..library import slugify
 from ..packs.platforms import PLATFORMS, get_platform
+from . import theme
 from .icons import icon
 
 #: How the platforms are named in the window.
@@ -48,8 +49,9 @@ def platform_check(pack, platform: str) -> str | None:
 
 def rules_summary(platform: str) -> str:
     r = get_platform(platform).rules
-    emojis = f"{r.min_emojis}–{r.max_emojis}" if r.max_emojis else f"at least {r.min_emojis}"
-    return (f"{r.min_stickers}–{r.max_stickers} stickers, {emojis} emojis each, "
+    emojis = (f"{r.min_emojis}–{r.max_emojis} emojis each" if r.max_emojis else
+              f"at least {r.min_emojis} emoji each" if r.min_emojis else "emojis optional")
+    return (f"{r.min_stickers}–{r.max_stickers} stickers, {emojis}, "
             f"needs {', '.join(r.required)}")
 
 
@@ -113,7 +115,11 @@ class PackExportDialog(QDialog):
         return self.start_dir / f"{slugify(self.pack.name)}-{platform}{get_platform(platform).suffix}"
 
     def _update(self) -> None:
-        """Re-check every platform; the chosen one decides whether Write is possible."""
+        """Re-read the pack and re-check every platform; the chosen one decides whether Write is possible."""
+        try:
+            self.pack = self.controller.library.packs.get(self.pack.name)  # edited in the gallery meanwhile
+        except StickerStudioError as exc:
+            self._show(str(exc), "Error")
         pack, chosen = self._checked_pack(), self.platform_name
         if not self.target.isModified() or not self.target.text():
             self.target.setText(str(self._default_target(chosen)))
@@ -124,7 +130,8 @@ class PackExportDialog(QDialog):
             self.results[name] = why
             label = PLATFORM_LABELS.get(name, name).split(" (")[0]
             text = f"{label}: {'all rules met' if why is None else why}\n{rules_summary(name)}"
-            item = QListWidgetItem(icon("success" if why is None else "error"), text)
+            t = theme.current()
+            item = QListWidgetItem(icon("success", t.success) if why is None else icon("error", t.danger), text)
             if name != chosen:
                 item.setForeground(self.palette().placeholderText())
             self.checks.addItem(item)

@@ -182,7 +182,6 @@ def test_export_dialog_checks_rules_and_writes_off_the_gui_thread(qtbot, window,
     assert "Wrote 2 stickers for Telegram" in dlg.status.text()
 
     gallery.packs.add("Friends", [entries[2].id], "Friends")
-    dlg.pack = library.packs.get("Friends")
     dlg.platform.setCurrentIndex(dlg.platform.findData("whatsapp"))
     assert "has no publisher" in dlg.results["whatsapp"] and not dlg.write_button.isEnabled()
     dlg.publisher.setText("Sticker Studio tests")

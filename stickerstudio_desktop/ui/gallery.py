@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -42,7 +42,7 @@ from .controls import PRESET_LABELS
 from .icons import icon
 from .pack_actions import PackActions
 from .pack_emoji import EmojiField
-from .pack_sidebar import STICKER_IDS_MIME, PackSidebar
+from .pack_sidebar import STICKER_IDS_MIME, PackSidebar, decode_ids
 from .workers import Task
 
 THUMB = 132  # logical px
@@ -99,10 +99,43 @@ def describe(entry) -> str:
 
 
 class StickerList(QListWidget):
-    """The thumbnails; a drag carries the stickers' library ids (drop them on a pack)."""
+    """The thumbnails; a drag carries the stickers' library ids (drop them on a pack, or, in a pack, on
+    another sticker to move them to its place)."""
+
+    reorderDropped = Signal(list, int)  # library ids, the 1-based place they go to
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.set_reorderable(False)
+
+    def set_reorderable(self, on: bool) -> None:
+        self.reorderable = on
+        self.setAcceptDrops(on)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop if on
+                             else QAbstractItemView.DragDropMode.DragOnly)
 
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [STICKER_IDS_MIME]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self.reorderable and decode_ids(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        ids = decode_ids(event.mimeData())
+        if not (self.reorderable and ids):
+            event.ignore()
+            return
+        item = self.itemAt(event.position().toPoint())
+        place = self.row(item) + 1 if item is not None else self.count()
+        event.setDropAction(Qt.DropAction.CopyAction)  # never let the view remove the dragged row itself
+        event.accept()
+        QTimer.singleShot(0, lambda: self.reorderDropped.emit(ids, place))  # rebuild after the drag ends
 
     def mimeData(self, items) -> QMimeData:  # noqa: N802
         mime = QMimeData()
@@ -170,7 +203,7 @@ class GalleryView(QWidget):
         self.list.setSpacing(6)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setDragEnabled(True)
-        self.list.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.list.reorderDropped.connect(self._reorder)
         self.list.setAccessibleName("Saved stickers")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
@@ -268,6 +301,7 @@ class GalleryView(QWidget):
         if self.pack_name not in {p.name for p in packs}:
             self.pack_name = None
         self.sidebar.set_packs(len(everything), [(p.name, len(p.stickers)) for p in packs], self.pack_name)
+        self.list.set_reorderable(self.pack_name is not None)
         if self.pack_name is None:
             self._pack_stickers = {}
             return everything
@@ -280,6 +314,16 @@ class GalleryView(QWidget):
         if name != self.pack_name:
             self.pack_name = name
             self.refresh()
+
+    def _reorder(self, ids: list, position: int) -> None:
+        """Stickers dropped inside the shown pack move to *position*; others dropped there join it."""
+        if self.pack_name is None:
+            return
+        outside = [i for i in ids if i not in self._pack_stickers]
+        if outside:
+            self.packs.add(self.pack_name, outside, self.pack_name)
+        for item_id in ids:
+            self.packs.move(self.pack_name, item_id, position)
 
     def _after_pack_change(self, show: str | None) -> None:
         self.pack_name = show

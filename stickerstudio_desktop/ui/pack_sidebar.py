@@ -6,7 +6,7 @@ them with the library's PackStore, so the rules stay in one place.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -65,8 +65,9 @@ class PackList(QListWidget):
     def dropEvent(self, event) -> None:  # noqa: N802
         ids, pack = decode_ids(event.mimeData()), self._target(event)
         if ids and pack:
-            event.acceptProposedAction()
-            self.stickersDropped.emit(pack, ids)
+            event.setDropAction(Qt.DropAction.CopyAction)
+            event.accept()
+            QTimer.singleShot(0, lambda: self.stickersDropped.emit(pack, ids))  # the lists rebuild after the drag
         else:
             event.ignore()
 

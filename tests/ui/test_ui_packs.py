@@ -64,18 +64,25 @@ def context_action(gallery, entry, text):
     act.trigger()
 
 
-def drop_on_pack(gallery, entries, pack):
-    """Drop gallery stickers (the list's own drag data) onto a pack row of the sidebar."""
+def drop(qtbot, gallery, entries, view, target_item):
+    """Drop gallery stickers (the list's own drag data) on *target_item* of *view*; the drop event."""
     items = [gallery.list.item(i) for i in range(gallery.list.count())
              if gallery.list.item(i).data(Qt.ItemDataRole.UserRole + 1).id in {e.id for e in entries}]
     mime = gallery.list.mimeData(items)
-    target = next(i for i in range(gallery.sidebar.list.count())
-                  if gallery.sidebar.list.item(i).data(Qt.ItemDataRole.UserRole + 2) == pack)
-    point = QPointF(gallery.sidebar.list.visualItemRect(gallery.sidebar.list.item(target)).center())
+    point = QPointF(view.visualItemRect(target_item).center())
     event = QDropEvent(point, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                        Qt.KeyboardModifier.NoModifier)
-    gallery.sidebar.list.dropEvent(event)
+    signal = view.stickersDropped if view is gallery.sidebar.list else view.reorderDropped
+    with qtbot.waitSignal(signal, timeout=1000, raising=False) as applied:  # once the drag has ended
+        view.dropEvent(event)
+    assert applied.signal_triggered == event.isAccepted()
     return event
+
+
+def drop_on_pack(qtbot, gallery, entries, pack):
+    side = gallery.sidebar.list
+    row = next(i for i in range(side.count()) if side.item(i).data(Qt.ItemDataRole.UserRole + 2) == pack)
+    return drop(qtbot, gallery, entries, side, side.item(row))
 
 
 def test_sidebar_creates_renames_deletes_and_filters(qtbot, window):
@@ -116,18 +123,22 @@ def test_drag_onto_pack_then_reorder_and_remove(qtbot, window):
     window.controller.library.packs.create("Trip")
     gallery = open_gallery(qtbot, window)
     assert gallery.list.dragEnabled()
-    assert drop_on_pack(gallery, [entries[2]], "Trip").isAccepted()
-    drop_on_pack(gallery, [entries[0]], "Trip")
+    assert drop_on_pack(qtbot, gallery, [entries[2]], "Trip").isAccepted()
+    drop_on_pack(qtbot, gallery, [entries[0]], "Trip")
     assert "Trip  (2)" in rows(gallery)
-    assert drop_on_pack(gallery, [entries[1]], None).isAccepted() is False  # "All stickers" is no pack
+    assert drop_on_pack(qtbot, gallery, [entries[1]], None).isAccepted() is False  # "All stickers" is no pack
 
     select_pack(gallery, "Trip")
     assert [e.title for e in gallery.entries] == ["Three", "One"]
     context_action(gallery, entries[0], "Move earlier")
     assert [e.title for e in gallery.entries] == ["One", "Three"]
+    drop(qtbot, gallery, [entries[0]], gallery.list, gallery.list.item(1))  # dragged onto the last place
+    assert [e.title for e in gallery.entries] == ["Three", "One"]
     context_action(gallery, entries[0], "Remove from “Trip”")
     assert [e.title for e in gallery.entries] == ["Three"]
     assert [s.entry.id for s in window.controller.library.packs.get("Trip").stickers] == [entries[2].id]
+    select_pack(gallery, None)
+    assert drop(qtbot, gallery, [entries[0]], gallery.list, gallery.list.item(1)).isAccepted() is False
 
 
 def test_emoji_field_suggests_checks_and_saves(qtbot, window):

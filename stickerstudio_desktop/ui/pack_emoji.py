@@ -7,10 +7,21 @@ never stored; the library's own check (``check_emojis``) has the last word.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
 
 from ..errors import LibraryError
-from ..library.emoji import MAX_EMOJIS, split_emojis, suggest_emojis
+from ..library.emoji import DEFAULT_EMOJI, KEYWORDS, MAX_EMOJIS, split_emojis, suggest_emojis
 from ..library.packs import check_emojis
 
 
@@ -25,6 +36,41 @@ def parse_emojis(text: str) -> tuple[tuple[str, ...], str | None]:
         return check_emojis(found), None
     except LibraryError as exc:
         return tuple(found), str(exc)
+
+
+#: What the picker offers: the emojis captions suggest, most common first.
+PICKER_EMOJIS = tuple(dict.fromkeys([DEFAULT_EMOJI, *KEYWORDS.values()]))
+
+
+class EmojiPicker(QToolButton):
+    """A button whose popup is a grid of emojis; a click adds one to the field."""
+
+    picked = Signal(str)
+
+    def __init__(self, parent=None, columns: int = 8) -> None:
+        super().__init__(parent)
+        self.setText("😀")
+        self.setObjectName("Soft")  # styled like the push buttons beside it
+        self.setToolTip("Pick an emoji")
+        self.setAccessibleName("Pick an emoji")
+        self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self)
+        grid_widget = QWidget(menu)
+        grid = QGridLayout(grid_widget)
+        grid.setSpacing(2)
+        self.buttons: list[QToolButton] = []
+        for i, emoji in enumerate(PICKER_EMOJIS):
+            b = QToolButton()
+            b.setText(emoji)
+            b.setAutoRaise(True)
+            b.setAccessibleName(emoji)
+            b.clicked.connect(lambda _=False, e=emoji: (menu.close(), self.picked.emit(e)))
+            grid.addWidget(b, i // columns, i % columns)
+            self.buttons.append(b)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(grid_widget)
+        menu.addAction(action)
+        self.setMenu(menu)
 
 
 class EmojiField(QWidget):
@@ -50,6 +96,9 @@ class EmojiField(QWidget):
         self.edit.setFont(font)
         self.edit.setFixedWidth(180)
         row.addWidget(self.edit)
+        self.picker = EmojiPicker()
+        self.picker.picked.connect(self._add)
+        row.addWidget(self.picker)
         self.suggest_button = QPushButton("Suggest")
         self.suggest_button.setToolTip("Emojis suggested from the sticker's caption")
         self.suggest_button.clicked.connect(self._suggest)
@@ -82,6 +131,11 @@ class EmojiField(QWidget):
         emojis = self._check()
         if self._entry is not None and emojis is not None:
             self.emojisChanged.emit(self._entry.id, emojis)
+
+    def _add(self, emoji: str) -> None:
+        """The picked emoji joins the others (the check names a fourth one)."""
+        self.edit.setText(" ".join([*split_emojis(self.edit.text()), emoji]))
+        self._commit()
 
     def _suggest(self) -> None:
         if self._entry is not None:

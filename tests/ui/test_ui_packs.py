@@ -163,6 +163,13 @@ def test_emoji_field_suggests_checks_and_saves(qtbot, window):
     field.edit.editingFinished.emit()
     assert not field.problem.isVisible()
     assert window.controller.library.packs.get("Mornings").stickers[0].emojis == ("🐱", "🎉")
+    cat = next(b for b in field.picker.buttons if b.text() == "🐱")
+    next(b for b in field.picker.buttons if b.text() == "🚀").click()
+    assert window.controller.library.packs.get("Mornings").stickers[0].emojis == ("🐱", "🎉", "🚀")
+    cat.click()  # already there: kept once
+    assert window.controller.library.packs.get("Mornings").stickers[0].emojis == ("🐱", "🎉", "🚀")
+    next(b for b in field.picker.buttons if b.text() == "🔥").click()
+    assert "at most 3" in field.problem.text()
     field.suggest_button.click()
     assert window.controller.library.packs.get("Mornings").stickers[0].emojis == ("☕", "👍", "☀️")
 

@@ -156,6 +156,7 @@ class GalleryView(QWidget):
         self._thumbs_task: Task | None = None
         self.pack_name: str | None = None  # the pack shown, None for all stickers
         self._pack_stickers: dict[int, object] = {}  # library id → PackSticker of the shown pack
+        self._tray_id: int | None = None  # the sticker the shown pack's tray icon is made from
         self.packs = PackActions(controller, self, self._after_pack_change)
         root = QHBoxLayout(self)
         root.setContentsMargins(16, 12, 16, 12)
@@ -307,6 +308,7 @@ class GalleryView(QWidget):
             return everything
         pack = next(p for p in packs if p.name == self.pack_name)
         self._pack_stickers = {s.entry.id: s for s in pack.stickers}
+        self._tray_id = pack.tray.entry.id if pack.tray else None
         return [s.entry for s in pack.stickers]
 
     def show_pack(self, name: str | None) -> None:
@@ -421,6 +423,9 @@ class GalleryView(QWidget):
             earlier.setEnabled(member.position > 1)
             later = menu.addAction("Move later", lambda: self.packs.move(name, entry.id, member.position + 1))
             later.setEnabled(member.position < n)
+            tray = menu.addAction("Use as the pack's tray icon", lambda: self.packs.set_tray(name, entry.id))
+            tray.setCheckable(True)
+            tray.setChecked(self._tray_id == entry.id)
             menu.addAction(f"Remove from “{name}”", lambda: self.packs.remove(name, entry.id))
         return sub
 

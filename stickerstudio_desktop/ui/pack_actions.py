@@ -79,3 +79,6 @@ class PackActions:
 
     def set_emojis(self, name: str, item_id: int, emojis: Sequence[str]) -> bool:
         return self._do(lambda: self.store.set_emojis(name, item_id, emojis), name)
+
+    def set_tray(self, name: str, item_id: int) -> bool:
+        return self._do(lambda: self.store.set_tray(name, item_id), name)

@@ -130,6 +130,8 @@ def test_drag_onto_pack_then_reorder_and_remove(qtbot, window):
 
     select_pack(gallery, "Trip")
     assert [e.title for e in gallery.entries] == ["Three", "One"]
+    context_action(gallery, entries[0], "Use as the pack's tray icon")
+    assert window.controller.library.packs.get("Trip").tray.entry.id == entries[0].id
     context_action(gallery, entries[0], "Move earlier")
     assert [e.title for e in gallery.entries] == ["One", "Three"]
     drop(qtbot, gallery, [entries[0]], gallery.list, gallery.list.item(1))  # dragged onto the last place

@@ -41,6 +41,7 @@ from . import theme
 from .controls import PRESET_LABELS
 from .icons import icon
 from .pack_actions import PackActions
+from .pack_alt_text import AltTextField
 from .pack_emoji import EmojiField
 from .pack_sidebar import STICKER_IDS_MIME, PackSidebar, decode_ids
 from .workers import Task
@@ -221,6 +222,11 @@ class GalleryView(QWidget):
             self.pack_name, item_id, emojis) if self.pack_name else None)
         self.emoji_field.hide()
         lay.addWidget(self.emoji_field)
+        self.alt_field = AltTextField()
+        self.alt_field.altTextChanged.connect(lambda item_id, text: self.packs.set_alt_text(
+            self.pack_name, item_id, text) if self.pack_name else None)
+        self.alt_field.hide()
+        lay.addWidget(self.alt_field)
         delete = QAction(self)
         delete.setShortcut(QKeySequence.StandardKey.Delete)
         delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -361,6 +367,8 @@ class GalleryView(QWidget):
         self.emoji_field.setVisible(self.pack_name is not None)
         member = self._pack_stickers.get(entry.id) if on else None
         self.emoji_field.show_sticker(entry if member else None, member.emojis if member else ())
+        self.alt_field.setVisible(self.pack_name is not None)
+        self.alt_field.show_sticker(entry if member else None, member.accessibility_text if member else "")
         for b in (self.open_button, self.export_button, self.copy_button, self.folder_button, self.delete_button):
             b.setEnabled(on)
 

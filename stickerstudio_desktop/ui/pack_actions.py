@@ -82,3 +82,6 @@ class PackActions:
 
     def set_tray(self, name: str, item_id: int) -> bool:
         return self._do(lambda: self.store.set_tray(name, item_id), name)
+
+    def set_alt_text(self, name: str, item_id: int, text: str) -> bool:
+        return self._do(lambda: self.store.set_accessibility_text(name, item_id, text), name)

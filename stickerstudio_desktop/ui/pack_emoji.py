@@ -38,6 +38,8 @@ def parse_emojis(text: str) -> tuple[tuple[str, ...], str | None]:
         return tuple(found), str(exc)
 
 
+#: Width of the field labels under the pack, so the fields line up.
+LABEL_WIDTH = 56
 #: What the picker offers: the emojis captions suggest, most common first.
 PICKER_EMOJIS = tuple(dict.fromkeys([DEFAULT_EMOJI, *KEYWORDS.values()]))
 
@@ -85,6 +87,7 @@ class EmojiField(QWidget):
         row = QHBoxLayout()
         self.label = QLabel("Emojis")
         self.label.setObjectName("Muted")
+        self.label.setFixedWidth(LABEL_WIDTH)
         row.addWidget(self.label)
         self.edit = QLineEdit()
         self.edit.setAccessibleName("Emojis of the selected pack sticker")

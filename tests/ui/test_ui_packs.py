@@ -173,6 +173,14 @@ def test_emoji_field_suggests_checks_and_saves(qtbot, window):
     next(b for b in field.picker.buttons if b.text() == "🔥").click()
     assert "at most 3" in field.problem.text()
     field.suggest_button.click()
+
+    alt = gallery.alt_field
+    assert alt.isEnabled() and alt.edit.text() == ""
+    qtbot.keyClicks(alt.edit, "A  cat   wishing good morning")
+    alt.edit.editingFinished.emit()
+    assert window.controller.library.packs.get("Mornings").stickers[0].accessibility_text == \
+        "A cat wishing good morning"
+    assert gallery.alt_field.edit.text() == "A cat wishing good morning"  # shown as stored
     assert window.controller.library.packs.get("Mornings").stickers[0].emojis == ("☕", "👍", "☀️")
 
 

@@ -438,8 +438,6 @@ class GalleryView(QWidget):
         return sub
 
     def _add_to_new_pack(self, entry) -> None:
-        from PySide6.QtWidgets import QInputDialog
-
-        name, ok = QInputDialog.getText(self, "New sticker pack", "Pack name:")
-        if ok and name.strip() and self.packs.create(name):
-            self.packs.add(name, [entry.id], " ".join(name.split()))
+        name = self.packs.ask_create()
+        if name:
+            self.packs.add(name, [entry.id], name)

@@ -37,10 +37,12 @@ class PackActions:
         return True
 
     # -- packs ----------------------------------------------------------------------------------
-    def ask_create(self) -> None:
+    def ask_create(self) -> str | None:
+        """Ask for a name and make the pack; its name, or None when cancelled or refused."""
         name, ok = QInputDialog.getText(self.parent, "New sticker pack", "Pack name:")
-        if ok and name.strip():
-            self.create(name)
+        if ok and name.strip() and self.create(name):
+            return " ".join(name.split())
+        return None
 
     def create(self, name: str) -> bool:
         return self._do(lambda: self.store.create(name), " ".join(name.split()))

@@ -129,10 +129,13 @@ class PackSidebar(QWidget):
         item = self.list.currentItem()
         return item.data(PACK_ROLE) if item is not None else None
 
-    def _changed(self) -> None:
-        on = self.current is not None
+    def _enable(self) -> None:
+        on = self.current is not None  # "All stickers" cannot be renamed, deleted or exported
         for b in (self.rename_button, self.delete_button, self.export_button):
             b.setEnabled(on)
+
+    def _changed(self) -> None:
+        self._enable()
         self.packSelected.emit(self.current)
 
     def set_packs(self, total: int, packs: list[tuple[str, int]], current: str | None) -> None:
@@ -149,9 +152,7 @@ class PackSidebar(QWidget):
                 chosen = i
         self.list.setCurrentRow(chosen)
         self.list.blockSignals(False)
-        on = self.current is not None
-        for b in (self.rename_button, self.delete_button, self.export_button):
-            b.setEnabled(on)
+        self._enable()
 
     def select(self, name: str | None) -> None:
         for i in range(self.list.count()):

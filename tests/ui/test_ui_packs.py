@@ -85,18 +85,23 @@ def drop_on_pack(qtbot, gallery, entries, pack):
     return drop(qtbot, gallery, entries, side, side.item(row))
 
 
+def answer_name_dialog(text):
+    """Type *text* into the name dialog about to open, and press OK."""
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, QInputDialog)
+        dlg.setTextValue(text)
+        dlg.accept()
+    QTimer.singleShot(0, answer)
+
+
 def test_sidebar_creates_renames_deletes_and_filters(qtbot, window):
     entries = add_photo_stickers(window.controller.library, ["Good morning", "Coffee time"])
     gallery = open_gallery(qtbot, window)
     assert rows(gallery) == ["All stickers  (2)"]
     assert not gallery.sidebar.rename_button.isEnabled()
 
-    def answer():
-        dlg = QApplication.activeModalWidget()
-        assert isinstance(dlg, QInputDialog)
-        dlg.setTextValue("Cats")
-        dlg.accept()
-    QTimer.singleShot(0, answer)
+    answer_name_dialog("Cats")
     gallery.sidebar.new_button.click()
     assert rows(gallery) == ["All stickers  (2)", "Cats  (0)"]
     assert gallery.pack_name == "Cats" and gallery.list.count() == 0
@@ -113,7 +118,11 @@ def test_sidebar_creates_renames_deletes_and_filters(qtbot, window):
     assert rows(gallery) == ["All stickers  (2)", "Morning  (1)"] and gallery.pack_name == "Morning"
     assert not gallery.packs.create("Morning")  # refused: the library's sentence is shown
     assert "already is a sticker pack" in window.message_bar.text_label.text()
-    assert gallery.packs.delete("Morning")
+    select_pack(gallery, None)
+    answer_name_dialog("Dogs ")
+    context_action(gallery, entries[0], "New pack…")
+    assert gallery.pack_name == "Dogs" and [e.id for e in gallery.entries] == [entries[0].id]
+    assert gallery.packs.delete("Morning") and gallery.packs.delete("Dogs")
     assert rows(gallery) == ["All stickers  (2)"] and gallery.list.count() == 2
     assert len(window.controller.library.items()) == 2  # deleting a pack keeps its stickers
 

@@ -2,7 +2,9 @@
 
 Thumbnails are decoded on a worker thread and arrive one by one, so a big
 library never stalls the window. Delete moves the files to the library's
-trash; the window offers Undo.
+trash; the window offers Undo. The Packs list beside it shows one pack's
+stickers in order (pack_sidebar, pack_actions); in a pack each sticker's
+emojis and alt text are edited below the thumbnails.
 """
 
 from __future__ import annotations

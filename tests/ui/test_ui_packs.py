@@ -217,6 +217,9 @@ def test_export_dialog_checks_rules_and_writes_off_the_gui_thread(qtbot, window,
     written = done.args[0].path
     assert sorted(p.name for p in written.iterdir())[:2] == ["01.webp", "02.webp"]
     assert "Wrote 2 stickers for Telegram" in dlg.status.text()
+    dlg.write_button.click()  # the same folder again: refused with the exporter's sentence, nothing replaced
+    qtbot.waitUntil(lambda: "already exists" in dlg.status.text(), timeout=60_000)
+    assert dlg.write_button.isEnabled() and (written / "01.webp").exists()
 
     gallery.packs.add("Friends", [entries[2].id], "Friends")
     dlg.platform.setCurrentIndex(dlg.platform.findData("whatsapp"))

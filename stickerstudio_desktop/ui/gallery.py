@@ -2,7 +2,9 @@
 
 Thumbnails are decoded on a worker thread and arrive one by one, so a big
 library never stalls the window. Delete moves the files to the library's
-trash; the window offers Undo.
+trash; the window offers Undo. The Packs list beside it shows one pack's
+stickers in order (pack_sidebar, pack_actions); in a pack each sticker's
+emojis and alt text are edited below the thumbnails.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -40,6 +42,10 @@ from ..sticker.presets import PRESETS
 from . import theme
 from .controls import PRESET_LABELS
 from .icons import icon
+from .pack_actions import PackActions
+from .pack_alt_text import AltTextField
+from .pack_emoji import EmojiField
+from .pack_sidebar import STICKER_IDS_MIME, PackSidebar, decode_ids
 from .workers import Task
 
 THUMB = 132  # logical px
@@ -95,19 +101,80 @@ def describe(entry) -> str:
     return "\n".join(lines)
 
 
+class StickerList(QListWidget):
+    """The thumbnails; a drag carries the stickers' library ids (drop them on a pack, or, in a pack, on
+    another sticker to move them to its place)."""
+
+    reorderDropped = Signal(list, int)  # library ids, the 1-based place they go to
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.set_reorderable(False)
+
+    def set_reorderable(self, on: bool) -> None:
+        self.reorderable = on
+        self.setAcceptDrops(on)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop if on
+                             else QAbstractItemView.DragDropMode.DragOnly)
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [STICKER_IDS_MIME]
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if self.reorderable and decode_ids(event.mimeData()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:  # noqa: N802
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        ids = decode_ids(event.mimeData())
+        if not (self.reorderable and ids):
+            event.ignore()
+            return
+        item = self.itemAt(event.position().toPoint())
+        place = self.row(item) + 1 if item is not None else self.count()
+        event.setDropAction(Qt.DropAction.CopyAction)  # never let the view remove the dragged row itself
+        event.accept()
+        QTimer.singleShot(0, lambda: self.reorderDropped.emit(ids, place))  # rebuild after the drag ends
+
+    def mimeData(self, items) -> QMimeData:  # noqa: N802
+        mime = QMimeData()
+        mime.setData(STICKER_IDS_MIME, ",".join(str(i.data(ENTRY_ROLE).id) for i in items).encode())
+        return mime
+
+
 class GalleryView(QWidget):
     reopenRequested = Signal(object)  # LibraryEntry
     exportRequested = Signal(object, str)  # entry, preset
     copyRequested = Signal(object)
     deleteRequested = Signal(object)
+    packExportRequested = Signal(str)  # pack name
 
     def __init__(self, controller, parent=None) -> None:
         super().__init__(parent)
         self.controller = controller
         self._thumbs_task: Task | None = None
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
+        self.pack_name: str | None = None  # the pack shown, None for all stickers
+        self._pack_stickers: dict[int, object] = {}  # library id → PackSticker of the shown pack
+        self._tray_id: int | None = None  # the sticker the shown pack's tray icon is made from
+        self.packs = PackActions(controller, self, self._after_pack_change)
+        root = QHBoxLayout(self)
+        root.setContentsMargins(16, 12, 16, 12)
+        root.setSpacing(14)
+        self.sidebar = PackSidebar()
+        self.sidebar.packSelected.connect(self.show_pack)
+        self.sidebar.createRequested.connect(self.packs.ask_create)
+        self.sidebar.renameRequested.connect(self.packs.ask_rename)
+        self.sidebar.deleteRequested.connect(self.packs.ask_delete)
+        self.sidebar.exportRequested.connect(self.packExportRequested)
+        self.sidebar.stickersDropped.connect(lambda name, ids: self.packs.add(name, ids, self.pack_name))
+        root.addWidget(self.sidebar)
+        lay = QVBoxLayout()
         lay.setSpacing(10)
+        root.addLayout(lay, 1)
         bar = QHBoxLayout()
         self.count_label = QLabel()
         self.count_label.setObjectName("Muted")
@@ -130,7 +197,7 @@ class GalleryView(QWidget):
             bar.addWidget(b)
         lay.addLayout(bar)
         self.stack = QStackedLayout()
-        self.list = QListWidget()
+        self.list = StickerList()
         self.list.setViewMode(QListWidget.ViewMode.IconMode)
         self.list.setIconSize(QSize(THUMB, THUMB))
         self.list.setGridSize(QSize(THUMB + 36, THUMB + 48))
@@ -139,6 +206,8 @@ class GalleryView(QWidget):
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setDragEnabled(True)
+        self.list.reorderDropped.connect(self._reorder)
         self.list.setAccessibleName("Saved stickers")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
@@ -150,6 +219,16 @@ class GalleryView(QWidget):
         self.stack.addWidget(self.list)
         self.stack.addWidget(self.empty)
         lay.addLayout(self.stack, 1)
+        self.emoji_field = EmojiField()
+        self.emoji_field.emojisChanged.connect(lambda item_id, emojis: self.packs.set_emojis(
+            self.pack_name, item_id, emojis) if self.pack_name else None)
+        self.emoji_field.hide()
+        lay.addWidget(self.emoji_field)
+        self.alt_field = AltTextField()
+        self.alt_field.altTextChanged.connect(lambda item_id, text: self.packs.set_alt_text(
+            self.pack_name, item_id, text) if self.pack_name else None)
+        self.alt_field.hide()
+        lay.addWidget(self.alt_field)
         delete = QAction(self)
         delete.setShortcut(QKeySequence.StandardKey.Delete)
         delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -185,7 +264,7 @@ class GalleryView(QWidget):
         if self._thumbs_task is not None:
             self._thumbs_task.cancel()
         try:
-            entries = self.controller.library.items()
+            entries = self._load_entries()
         except Exception as exc:  # noqa: BLE001 - an unreadable library is shown, not raised
             self.controller.message.emit("error", str(exc))
             entries = []
@@ -201,7 +280,14 @@ class GalleryView(QWidget):
             if selected is not None and e.id == selected.id:
                 item.setSelected(True)
         n = len(entries)
-        self.count_label.setText(f"{n} saved sticker{'s' if n != 1 else ''}  ·  {self.controller.library.root}")
+        if self.pack_name is None:
+            self.count_label.setText(f"{n} saved sticker{'s' if n != 1 else ''}  ·  {self.controller.library.root}")
+        else:
+            self.count_label.setText(f"{self.pack_name}  ·  {n} sticker{'s' if n != 1 else ''}, in pack order")
+        self.empty.setText("No saved stickers yet.\nMake one in Create and press Save (Ctrl+S)."
+                           if self.pack_name is None else
+                           "This pack is empty.\nRight-click a sticker in All stickers: Add to pack, "
+                           "or drag it onto the pack.")
         self.stack.setCurrentWidget(self.list if n else self.empty)
         self._update_buttons()
         if entries:
@@ -215,6 +301,43 @@ class GalleryView(QWidget):
                     task.emit_partial((entry_id, _thumbnail(path, side, colours)))
 
             self._thumbs_task = self.controller.runner.submit(work, kind="thumbs", on_partial=self._set_thumb)
+
+    def _load_entries(self) -> list:
+        """The library's stickers, or the shown pack's in order; the sidebar is refreshed with them."""
+        lib = self.controller.library
+        everything = lib.items()
+        packs = lib.packs.all()
+        if self.pack_name not in {p.name for p in packs}:
+            self.pack_name = None
+        self.sidebar.set_packs(len(everything), [(p.name, len(p.stickers)) for p in packs], self.pack_name)
+        self.list.set_reorderable(self.pack_name is not None)
+        if self.pack_name is None:
+            self._pack_stickers = {}
+            return everything
+        pack = next(p for p in packs if p.name == self.pack_name)
+        self._pack_stickers = {s.entry.id: s for s in pack.stickers}
+        self._tray_id = pack.tray.entry.id if pack.tray else None
+        return [s.entry for s in pack.stickers]
+
+    def show_pack(self, name: str | None) -> None:
+        """Show one pack's stickers in order (None: every saved sticker)."""
+        if name != self.pack_name:
+            self.pack_name = name
+            self.refresh()
+
+    def _reorder(self, ids: list, position: int) -> None:
+        """Stickers dropped inside the shown pack move to *position*; others dropped there join it."""
+        if self.pack_name is None:
+            return
+        outside = [i for i in ids if i not in self._pack_stickers]
+        if outside:
+            self.packs.add(self.pack_name, outside, self.pack_name)
+        for item_id in ids:
+            self.packs.move(self.pack_name, item_id, position)
+
+    def _after_pack_change(self, show: str | None) -> None:
+        self.pack_name = show
+        self.refresh()
 
     def _set_thumb(self, result) -> None:
         entry_id, image = result
@@ -241,7 +364,13 @@ class GalleryView(QWidget):
             self.list.setCurrentRow(0)
 
     def _update_buttons(self) -> None:
-        on = self.selected_entry() is not None
+        entry = self.selected_entry()
+        on = entry is not None
+        self.emoji_field.setVisible(self.pack_name is not None)
+        member = self._pack_stickers.get(entry.id) if on else None
+        self.emoji_field.show_sticker(entry if member else None, member.emojis if member else ())
+        self.alt_field.setVisible(self.pack_name is not None)
+        self.alt_field.show_sticker(entry if member else None, member.accessibility_text if member else "")
         for b in (self.open_button, self.export_button, self.copy_button, self.folder_button, self.delete_button):
             b.setEnabled(on)
 
@@ -284,5 +413,33 @@ class GalleryView(QWidget):
         menu.addAction(icon("copy"), "Copy", self._copy)
         menu.addAction(icon("folder"), "Show in folder", self._show_folder)
         menu.addSeparator()
+        self._pack_menu(menu, item.data(ENTRY_ROLE))
+        menu.addSeparator()
         menu.addAction(icon("trash"), "Delete", self._delete)
         menu.exec(self.list.viewport().mapToGlobal(pos))
+
+    def _pack_menu(self, menu: QMenu, entry) -> QMenu:
+        """Add to pack ▸ (each pack, or a new one); in a pack view, move and remove too."""
+        sub = menu.addMenu(icon("sticker"), "Add to pack")
+        for name in self.controller.library.packs.names():
+            act = sub.addAction(name, lambda n=name: self.packs.add(n, [entry.id], self.pack_name))
+            act.setEnabled(name != self.pack_name)
+        sub.addSeparator()
+        sub.addAction("New pack…", lambda: self._add_to_new_pack(entry))
+        member = self._pack_stickers.get(entry.id)
+        if self.pack_name and member is not None:
+            name, n = self.pack_name, len(self._pack_stickers)
+            earlier = menu.addAction("Move earlier", lambda: self.packs.move(name, entry.id, member.position - 1))
+            earlier.setEnabled(member.position > 1)
+            later = menu.addAction("Move later", lambda: self.packs.move(name, entry.id, member.position + 1))
+            later.setEnabled(member.position < n)
+            tray = menu.addAction("Use as the pack's tray icon", lambda: self.packs.set_tray(name, entry.id))
+            tray.setCheckable(True)
+            tray.setChecked(self._tray_id == entry.id)
+            menu.addAction(f"Remove from “{name}”", lambda: self.packs.remove(name, entry.id))
+        return sub
+
+    def _add_to_new_pack(self, entry) -> None:
+        name = self.packs.ask_create()
+        if name:
+            self.packs.add(name, [entry.id], name)

@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.gallery.exportRequested.connect(self.export_entry)
         self.gallery.copyRequested.connect(c.copy_entry)
         self.gallery.deleteRequested.connect(self.delete_entry)
+        self.gallery.packExportRequested.connect(self.export_pack)
         self.trash.changed.connect(self._update_actions)
         self.tabs.currentChanged.connect(self._on_tab)
         self.tray.showHideRequested.connect(self.toggle_visible)
@@ -327,6 +328,16 @@ class MainWindow(QMainWindow):
                                  f"{slugify(entry.title or entry.path.stem)}-{preset.name}", preset.extension)
         if target:
             self.controller.export_entry(entry, preset.name, target)
+
+    def export_pack(self, name: str):
+        """The export dialog for a pack (non-modal; it writes on the task runner)."""
+        from .pack_export_dialog import PackExportDialog
+
+        dlg = PackExportDialog(self.controller, name, Path(self.prefs.text("export_dir", str(Path.home()))), self)
+        dlg.exported.connect(lambda result: self.prefs.set_text("export_dir", str(result.path.parent)))
+        dlg.open()
+        self.pack_dialog = dlg
+        return dlg
 
     def delete_entry(self, entry) -> None:
         self.trash.delete(entry)

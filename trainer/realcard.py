@@ -30,7 +30,7 @@ from .machine import cpu_name
 from .sheets import BAD, cell, mask_thumb, thumb, write_sheet
 
 #: auto is what users get; U²-Net (full) is the reference every target is stated against.
-ENGINES = ("auto", "u2netp", "u2net")
+JUDGED = ("auto", "u2netp", "u2net")
 REFERENCE = "u2net"
 SALIENT = ("u2netp", "u2net")  # fastest first: a tie goes to it
 #: Each judge and the style whose images it stands for.
@@ -65,7 +65,7 @@ RULES = {f"{SALIENT[0]}-main-part": main_part, f"{SALIENT[0]}-all-parts": "all"}
 
 def cutters(pipeline: Pipeline, style: str) -> dict[str, realgt.Cutter]:
     """The app's engines, the style's student on its own when one is installed, the other subject rules."""
-    out = {e: realgt.pipeline_cutter(pipeline, e) for e in ENGINES}
+    out = {e: realgt.pipeline_cutter(pipeline, e) for e in JUDGED}
     out.update({name: realgt.pipeline_cutter(pipeline, SALIENT[0], rule) for name, rule in RULES.items()})
     student = pipeline.yolo(style)
     if student is not None:

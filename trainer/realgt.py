@@ -56,7 +56,7 @@ def realgt_dir() -> Path:
     return Path(os.environ.get(ENV) or DEFAULT_DIR)
 
 
-def coarse_category(category: str, stem: str) -> str:
+def coarse_category(category: str) -> str:
     """'animal:cat+laptop' → 'animal'; DAVIS frames without a label count as 'other'."""
     head = category.split(":", 1)[0].split("+", 1)[0].strip()
     return head or "other"
@@ -72,7 +72,7 @@ def load_items(split: str = "eval", root: Path | None = None) -> list[RealItem]:
         return []
     with open(manifest, newline="", encoding="utf-8") as fh:
         rows = [r for r in csv.DictReader(fh) if r.get("split") == split]
-    return [RealItem(stem=r["stem"], source=r["source"], category=coarse_category(r.get("category", ""), r["stem"]),
+    return [RealItem(stem=r["stem"], source=r["source"], category=coarse_category(r.get("category", "")),
                      image=root / "images" / f"{r['stem']}.jpg", mask=root / "masks" / f"{r['stem']}.png")
             for r in rows]
 

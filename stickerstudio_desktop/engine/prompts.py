@@ -88,19 +88,20 @@ def _grabcut(rgb: np.ndarray, mask: np.ndarray, clicks: Sequence[Click]) -> np.n
     small = cv2.resize(mask, size, interpolation=cv2.INTER_LINEAR) if s < 1 else mask
     # Only the neighbourhood of the click is open to change; elsewhere the current mask is sure.
     yy, xx = np.ogrid[: size[1], : size[0]]
-    c = clicks[-1]
-    near = (yy - c.y * s) ** 2 + (xx - c.x * s) ** 2 <= (REACH * np.hypot(*size)) ** 2
-    # A positive click opens its neighbourhood as GrabCut's box does (probably foreground, the colours
-    # outside decide what is background); a negative one keeps the mask as the probable answer there.
-    core = (yy - c.y * s) ** 2 + (xx - c.x * s) ** 2 <= (GROW * np.hypot(*size)) ** 2
-    open_label = np.where(core & c.positive, cv2.GC_PR_FGD, cv2.GC_PR_BGD)
+    last = clicks[-1]
+    dist2 = (yy - last.y * s) ** 2 + (xx - last.x * s) ** 2
+    near = dist2 <= (REACH * np.hypot(*size)) ** 2
+    # Around a positive click a small disc starts as probable foreground; the rest of the open
+    # neighbourhood keeps the current mask as the probable answer.
+    core = dist2 <= (GROW * np.hypot(*size)) ** 2
+    open_label = np.where(core & last.positive, cv2.GC_PR_FGD, cv2.GC_PR_BGD)
     labels = np.where(small >= 0.5, np.where(near, cv2.GC_PR_FGD, cv2.GC_FGD),
                       np.where(near, open_label, cv2.GC_BGD)).astype(np.uint8)
     radius = max(2, round(SEED_RADIUS * np.hypot(*size)))
     for c in clicks:
         cv2.circle(labels, (int(c.x * s), int(c.y * s)), radius,
                    int(cv2.GC_FGD if c.positive else cv2.GC_BGD), -1)
-    if not (labels % 2 == 1).any() and not (labels == cv2.GC_FGD).any():
+    if not (labels % 2 == 1).any():  # no (probable) foreground left: nothing for GrabCut to find
         return mask
     bgd, fgd = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     try:
@@ -113,7 +114,7 @@ def _grabcut(rgb: np.ndarray, mask: np.ndarray, clicks: Sequence[Click]) -> np.n
     # Keep only the change that grows from the click: GrabCut's other flips are not what was asked.
     flipped = (fg >= 0.5) != (mask >= 0.5)
     seed = np.zeros((h, w), np.uint8)
-    cv2.circle(seed, (int(c.x), int(c.y)), max(2, round(SEED_RADIUS * np.hypot(h, w))), 1, -1)
-    n, comp = cv2.connectedComponents(flipped.astype(np.uint8), connectivity=8)
+    cv2.circle(seed, (int(last.x), int(last.y)), max(2, round(SEED_RADIUS * np.hypot(h, w))), 1, -1)
+    _, comp = cv2.connectedComponents(flipped.astype(np.uint8), connectivity=8)
     keep = np.isin(comp, [k for k in np.unique(comp[(seed > 0) & flipped]) if k > 0])
     return np.where(keep, fg, mask).astype(np.float32)

@@ -123,7 +123,7 @@ def test_judges_score_what_the_app_delivers_and_write_the_card(shared_pipeline, 
     report = realcard.run(shared_pipeline, art_dir=_art_set(tmp_path / "art"), doc=doc,
                           report_path=tmp_path / "report.json", limit=4, log=lambda m: None)
     photos, art = report["judges"]["photos"], report["judges"]["illustrations"]
-    assert photos["n"] == 4 and set(realcard.ENGINES) <= set(photos["engines"])
+    assert photos["n"] == 4 and set(realcard.JUDGED) <= set(photos["engines"])
     assert art["n"] == 3 and "yolo_animated" in art["engines"]  # the bundled student, on its own
     ref = photos["engines"]["u2net"]
     assert ref["n"] == 4 and 0.3 < ref["miou"] <= 1.0  # U²-Net cuts real photos far better than nothing

@@ -160,6 +160,11 @@ def _pack_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParse
     upload.add_argument("--to", required=True, choices=("telegram",), dest="platform")
     upload.add_argument("--user-id", required=True, type=int, metavar="ID", help="the set owner's Telegram user id")
     upload.add_argument("--set-name", metavar="NAME", help="default: from the pack name, ending in _by_<bot>")
+    token = act.add_parser("token", parents=[common],
+                           help="keep the Telegram bot token in the system keyring (read from standard input, "
+                                "never from the command line, so it stays out of shell history)")
+    token.add_argument("token_action", choices=("set", "clear", "status"),
+                       help="set: store the token typed or piped in; clear: forget it; status: where it comes from")
 
 
 def App(args: argparse.Namespace) -> AppContext:  # noqa: N802 - the old class name, kept for callers

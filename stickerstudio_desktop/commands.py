@@ -231,6 +231,8 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
         up = jobs.upload_to_telegram(ctx, name, args.user_id, set_name=args.set_name, control=ConsoleControl())
         print(f"{'created' if up.created else 'extended'} {up.set_name}: {up.added} stickers added  {up.link}")
         return 0
+    if action == "token":
+        return _bot_token(args.token_action)
     if action == "show":
         pack = store.get(name)
     elif action == "create":
@@ -253,6 +255,30 @@ def cmd_pack(ctx: AppContext, args: argparse.Namespace) -> int:
         assert action == "sticker", action
         pack = _edit_sticker(store, name, jobs.find_sticker(ctx, args.sticker).id, args)
     return _show_pack(pack, as_json=getattr(args, "json", False))
+
+
+def _bot_token(what: str) -> int:
+    """``pack token set|clear|status``: the token is read from stdin and never printed."""
+    from .packs import telegram_bot
+
+    if what == "set":
+        if sys.stdin.isatty():
+            import getpass
+
+            typed = getpass.getpass("Telegram bot token from @BotFather: ")
+        else:
+            typed = sys.stdin.readline()
+        telegram_bot.save_bot_token(typed)
+        print("saved the Telegram bot token in the system keyring")
+    elif what == "clear":
+        telegram_bot.forget_bot_token()
+        print("forgot the Telegram bot token stored in the system keyring")
+    source = telegram_bot.token_source()
+    if what == "status" or (what == "clear" and source):
+        print({"environment": f"the bot token comes from {telegram_bot.TOKEN_ENV}",
+               "keyring": "the bot token comes from the system keyring",
+               None: "no Telegram bot token is set"}[source])
+    return 0
 
 
 def _edit_sticker(store: PackStore, name: str, item_id: int, args: argparse.Namespace) -> Pack:

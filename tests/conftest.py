@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import keyring
+import keyring.backend
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +42,33 @@ def no_real_keyring(monkeypatch):
     keyring.set_keyring(fail.Keyring())
     yield
     keyring.set_keyring(previous)
+
+
+class MemoryKeyring(keyring.backend.KeyringBackend):
+    """A real keyring backend that keeps passwords in a dict."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring(no_real_keyring) -> MemoryKeyring:
+    """A real, working keyring for this test only: what is saved can be read back."""
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    return ring
 
 
 @pytest.fixture(scope="session")

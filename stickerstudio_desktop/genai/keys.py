@@ -65,24 +65,34 @@ def save_api_key(provider: str, key: str) -> None:
     cleaned = _clean(provider, key)
     if not cleaned:
         raise ConfigError(f"The {LABELS[provider]} API key is empty.")
-    try:
-        import keyring
-
-        keyring.set_password(SERVICE, provider, cleaned)
-    except Exception as exc:  # any backend may raise anything; the key must not leak
-        raise ConfigError(f"Could not save the {LABELS[provider]} key in the system keyring "
-                          f"({type(exc).__name__}); set {ENV_VARS[provider]} instead.") from None
+    store_secret(provider, cleaned, f"{LABELS[provider]} key", ENV_VARS[provider])
 
 
 def delete_api_key(provider: str) -> None:
     """Forget the stored key; a missing key or keyring is not an error."""
     _check_provider(provider)
+    forget_secret(provider)
+
+
+def store_secret(username: str, value: str, label: str, env_var: str) -> None:
+    """Write the app's keyring entry *username*; ConfigError naming *env_var* when no keyring works."""
     try:
         import keyring
 
-        keyring.delete_password(SERVICE, provider)
+        keyring.set_password(SERVICE, username, value)
+    except Exception as exc:  # any backend may raise anything; the secret must not leak
+        raise ConfigError(f"Could not save the {label} in the system keyring "
+                          f"({type(exc).__name__}); set {env_var} instead.") from None
+
+
+def forget_secret(username: str) -> None:
+    """Delete the app's keyring entry *username*; a missing entry or keyring is not an error."""
+    try:
+        import keyring
+
+        keyring.delete_password(SERVICE, username)
     except Exception as exc:
-        log.debug("keyring delete for %s skipped (%s)", provider, type(exc).__name__)
+        log.debug("keyring delete for %s skipped (%s)", username, type(exc).__name__)
 
 
 def keyring_secret(username: str) -> str | None:

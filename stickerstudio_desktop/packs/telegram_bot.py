@@ -21,7 +21,7 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from ..errors import ConfigError, UploadError
 from ..genai.base import one_line, redact
-from ..genai.keys import keyring_secret
+from ..genai.keys import forget_secret, keyring_secret, store_secret
 from ..library.packs import Pack
 from ..net.http import HttpCancelled, HttpFailure, Limits, fetch
 from ..sticker.presets import encode_sticker
@@ -62,12 +62,37 @@ def bot_token(environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     token = (environ.get(TOKEN_ENV) or keyring_secret(KEYRING_USER) or "").strip()
     if not token:
-        raise ConfigError(f"No Telegram bot token: set {TOKEN_ENV} or save it in the system keyring "
-                          f"(service StickerStudio, user {KEYRING_USER}); @BotFather gives you one.")
+        raise ConfigError(f"No Telegram bot token: set {TOKEN_ENV} or save it with `stickerstudio pack token "
+                          f"set` (system keyring, service StickerStudio, user {KEYRING_USER}); "
+                          "@BotFather gives you one.")
+    return checked_token(token)
+
+
+def checked_token(token: str) -> str:
+    """*token* stripped, or ConfigError (which never quotes it) when it is not shaped like a bot token."""
+    token = token.strip()
     if not _TOKEN.fullmatch(token):
         raise ConfigError("The Telegram bot token does not look like one from @BotFather (digits, a colon, "
                           "then letters); paste it again.")
     return token
+
+
+def save_bot_token(token: str) -> None:
+    """Keep a checked token in the system keyring, where bot_token finds it."""
+    store_secret(KEYRING_USER, checked_token(token), "Telegram bot token", TOKEN_ENV)
+
+
+def forget_bot_token() -> None:
+    """Remove the stored token (the environment variable, if set, still counts)."""
+    forget_secret(KEYRING_USER)
+
+
+def token_source(environ: Mapping[str, str] | None = None) -> str | None:
+    """Where bot_token would read the token: "environment", "keyring" or None; never the token."""
+    environ = os.environ if environ is None else environ
+    if (environ.get(TOKEN_ENV) or "").strip():
+        return "environment"
+    return "keyring" if (keyring_secret(KEYRING_USER) or "").strip() else None
 
 
 def default_set_name(pack_name: str, bot: str) -> str:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import keyring
-import keyring.backend
 import pytest
 from genai_fakes import MODELSLAB_KEY, STABILITY_KEY, FakeServer, png_bytes
 
@@ -9,33 +7,10 @@ from stickerstudio_desktop.config.settings import Settings
 from stickerstudio_desktop.genai import HttpPolicy
 
 
-class MemoryKeyring(keyring.backend.KeyringBackend):
-    """A real keyring backend that keeps passwords in a dict."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.store: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.store.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.store[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.store.pop((service, username), None)
-
-
 @pytest.fixture(autouse=True)
-def memory_keyring():
+def _every_genai_test_has_a_memory_keyring(memory_keyring):
     """Never touch the developer's real keyring."""
-    previous = keyring.get_keyring()
-    ring = MemoryKeyring()
-    keyring.set_keyring(ring)
-    yield ring
-    keyring.set_keyring(previous)
+    return memory_keyring
 
 
 @pytest.fixture

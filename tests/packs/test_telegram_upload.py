@@ -16,7 +16,8 @@ from PIL import Image
 
 from stickerstudio_desktop.cli import main
 from stickerstudio_desktop.errors import ConfigError, UploadError
-from stickerstudio_desktop.packs.telegram_bot import API_URL_ENV, TOKEN_ENV, RetryPolicy, TelegramBot, bot_token
+from stickerstudio_desktop.packs.telegram_bot import (API_URL_ENV, TOKEN_ENV, RetryPolicy, TelegramBot, bot_token,
+                                                      forget_bot_token, save_bot_token, token_source)
 
 TOKEN = "123456789:AAtestTOKENnotREAL_abcdefghijkl"
 BOT = "studio_test_bot"
@@ -186,30 +187,48 @@ def test_documented_errors_are_one_sentence_and_never_show_the_token(api, made, 
     assert "987654321" not in str(info.value) and "Could not reach Telegram" in str(info.value)
 
 
-def test_token_comes_from_the_environment_or_the_keyring(monkeypatch):
+def test_token_comes_from_the_environment_or_the_keyring(monkeypatch, memory_keyring):
     monkeypatch.delenv(TOKEN_ENV, raising=False)
     with pytest.raises(ConfigError, match=f"No Telegram bot token: set {TOKEN_ENV}"):
         bot_token()
     with pytest.raises(ConfigError, match="does not look like one") as info:
         bot_token({TOKEN_ENV: "12:short"})
     assert "12:short" not in str(info.value)
-    import keyring
-    from keyring.backend import KeyringBackend
+    save_bot_token(f"  {TOKEN}\n")
+    assert memory_keyring.store[("StickerStudio", "telegram-bot")] == TOKEN
+    assert bot_token({}) == TOKEN and token_source({}) == "keyring"
+    assert token_source({TOKEN_ENV: TOKEN}) == "environment"
+    forget_bot_token()
+    assert token_source({}) is None
 
-    class Memory(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
 
-        def get_password(self, service, username):
-            return TOKEN if (service, username) == ("StickerStudio", "telegram-bot") else None
-
-        def set_password(self, service, username, password):  # pragma: no cover - not used
-            raise NotImplementedError
-
-        def delete_password(self, service, username):  # pragma: no cover - not used
-            raise NotImplementedError
-
-    keyring.set_keyring(Memory())
+def test_cli_token_reads_stdin_never_argv_and_never_prints_it(monkeypatch, memory_keyring, capsys):
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("not-a-token\n"))
+    assert main(["pack", "token", "set"]) == 2
+    err = capsys.readouterr().err
+    assert "does not look like one" in err and "not-a-token" not in err and not memory_keyring.store
+    monkeypatch.setattr("sys.stdin", io.StringIO(TOKEN + "\n"))
+    assert main(["pack", "token", "set"]) == 0
+    assert main(["pack", "token", "status"]) == 0
+    out = capsys.readouterr().out
+    assert "comes from the system keyring" in out and TOKEN not in out
     assert bot_token({}) == TOKEN
+    assert main(["pack", "token", "clear"]) == 0 and not memory_keyring.store
+    assert main(["pack", "token", "status"]) == 0
+    assert "no Telegram bot token is set" in capsys.readouterr().out
+
+
+def test_a_token_the_keyring_cannot_store_is_one_sentence_naming_the_variable(capsys):
+    import sys
+
+    old, sys.stdin = sys.stdin, io.StringIO(TOKEN)
+    try:
+        assert main(["pack", "token", "set"]) == 2  # the autouse "fail" keyring refuses every write
+    finally:
+        sys.stdin = old
+    err = capsys.readouterr().err.strip()
+    assert TOKEN_ENV in err and TOKEN not in err and len(err.splitlines()) == 1
 
 
 def test_cli_upload(api, photos, capsys):

@@ -373,6 +373,12 @@ class GalleryView(QWidget):
         self.alt_field.show_sticker(entry if member else None, member.accessibility_text if member else "")
         for b in (self.open_button, self.export_button, self.copy_button, self.folder_button, self.delete_button):
             b.setEnabled(on)
+        in_pack = self.pack_name is not None
+        self.delete_button.setText("Remove from pack" if in_pack else "Delete")
+        self.delete_button.setAccessibleName(self.delete_button.text())
+        self.delete_button.setToolTip(f"Take the selected sticker out of “{self.pack_name}”; it stays in the "
+                                      "library (Delete)" if in_pack else
+                                      "Move the selected sticker to the trash (Delete; you can undo)")
 
     # -- actions ---------------------------------------------------------------------------------
     def _reopen(self) -> None:
@@ -391,8 +397,13 @@ class GalleryView(QWidget):
             self.copyRequested.emit(e)
 
     def _delete(self) -> None:
+        """In a pack, Delete takes the sticker out of the pack (it stays saved); elsewhere it trashes it."""
         e = self.selected_entry()
-        if e is not None:
+        if e is None:
+            return
+        if self.pack_name is not None and e.id in self._pack_stickers:
+            self.packs.remove(self.pack_name, e.id)
+        else:
             self.deleteRequested.emit(e)
 
     def _show_folder(self) -> None:

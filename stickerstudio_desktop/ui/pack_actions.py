@@ -74,7 +74,8 @@ class PackActions:
         return self._do(work, show, f"Added {n} sticker{'s' * (n != 1)} to “{name}”.")
 
     def remove(self, name: str, item_id: int) -> bool:
-        return self._do(lambda: self.store.remove(name, item_id), name)
+        return self._do(lambda: self.store.remove(name, item_id), name,
+                        f"Removed the sticker from “{name}”; it is still in All stickers.")
 
     def move(self, name: str, item_id: int, position: int) -> bool:
         return self._do(lambda: self.store.move(name, item_id, position), name)

@@ -152,6 +152,31 @@ def test_drag_onto_pack_then_reorder_and_remove(qtbot, window):
     assert drop(qtbot, gallery, [entries[0]], gallery.list, gallery.list.item(1)).isAccepted() is False
 
 
+def test_delete_key_in_a_pack_removes_from_the_pack_and_keeps_the_sticker(qtbot, window):
+    entries = add_photo_stickers(window.controller.library, ["One", "Two"])
+    window.controller.library.packs.create("Trip")
+    gallery = open_gallery(qtbot, window)
+    drop_on_pack(qtbot, gallery, entries, "Trip")
+    select_pack(gallery, "Trip")
+    gallery.list.setCurrentRow(0)
+    chosen = gallery.selected_entry()
+    assert gallery.delete_button.text() == "Remove from pack"
+    gallery.list.setFocus()
+    qtbot.keyClick(gallery.list, Qt.Key.Key_Delete)
+    wait_idle(qtbot, window)
+    assert [e.id for e in gallery.entries] == [({e.id for e in entries} - {chosen.id}).pop()]
+    assert "still in All stickers" in window.message_bar.text_label.text()
+    assert {e.id for e in window.controller.library.items()} == {entries[0].id, entries[1].id}
+    select_pack(gallery, None)
+    assert gallery.delete_button.text() == "Delete"
+    row = next(i for i in range(gallery.list.count())
+               if gallery.list.item(i).data(Qt.ItemDataRole.UserRole + 1).id == chosen.id)
+    gallery.list.setCurrentRow(row)
+    qtbot.keyClick(gallery.list, Qt.Key.Key_Delete)  # outside a pack: to the trash, with undo
+    wait_idle(qtbot, window)
+    assert chosen.id not in [e.id for e in window.controller.library.items()]
+
+
 def test_emoji_field_suggests_checks_and_saves(qtbot, window):
     entries = add_photo_stickers(window.controller.library, ["Good morning ☕"])
     gallery = open_gallery(qtbot, window)

@@ -169,6 +169,7 @@ class GalleryView(QWidget):
         self.sidebar.createRequested.connect(self.packs.ask_create)
         self.sidebar.renameRequested.connect(self.packs.ask_rename)
         self.sidebar.deleteRequested.connect(self.packs.ask_delete)
+        self.sidebar.detailsRequested.connect(self.packs.ask_details)
         self.sidebar.exportRequested.connect(self.packExportRequested)
         self.sidebar.stickersDropped.connect(lambda name, ids: self.packs.add(name, ids, self.pack_name))
         root.addWidget(self.sidebar)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ..errors import StickerStudioError
 from ..jobs.packs import add_to_pack
+from .pack_details_dialog import PackDetailsDialog
 
 
 class PackActions:
@@ -61,6 +62,13 @@ class PackActions:
                                       f"Delete the pack “{name}”? Its stickers stay in the library.")
         if answer == QMessageBox.StandardButton.Yes:
             self.delete(name)
+
+    def ask_details(self, name: str) -> None:
+        """The publisher/identifier dialog; it saves through the library itself and stays open on a refusal."""
+        dialog = PackDetailsDialog(self.store, name, self.parent)
+        if dialog.exec() == PackDetailsDialog.DialogCode.Accepted:
+            self.controller.message.emit("success", f"Saved the details of “{name}”.")
+            self.changed(name)
 
     def delete(self, name: str) -> bool:
         return self._do(lambda: self.store.delete(name), None, f"Deleted the pack “{name}”.")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -77,6 +78,7 @@ class PackSidebar(QWidget):
     createRequested = Signal()
     renameRequested = Signal(str)
     deleteRequested = Signal(str)
+    detailsRequested = Signal(str)
     exportRequested = Signal(str)
 
     def __init__(self, parent=None) -> None:
@@ -92,9 +94,11 @@ class PackSidebar(QWidget):
         self.new_button = self._tool("", "New pack", self.createRequested.emit, "New")
         self.rename_button = self._tool("", "Rename the selected pack",
                                         lambda: self._emit_for(self.renameRequested), "Rename")
+        self.details_button = self._tool("", "Edit the selected pack's publisher and identifier",
+                                         lambda: self._emit_for(self.detailsRequested), "Details")
         self.delete_button = self._tool("trash", "Delete the selected pack (its stickers stay in the library)",
                                         lambda: self._emit_for(self.deleteRequested))
-        for b in (self.new_button, self.rename_button, self.delete_button):
+        for b in (self.new_button, self.delete_button):
             head.addWidget(b)
         lay.addLayout(head)
         self.list = PackList()
@@ -103,6 +107,13 @@ class PackSidebar(QWidget):
         self.list.setToolTip("Drop stickers from the gallery onto a pack to add them")
         self.list.currentItemChanged.connect(lambda *_: self._changed())
         lay.addWidget(self.list, 1)
+        edit_row = QHBoxLayout()
+        for b in (self.rename_button, self.details_button):
+            b.setText(b.text() + "…")
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            edit_row.addWidget(b)
+        lay.addLayout(edit_row)
         self.export_button = QPushButton(icon("export"), "Export pack…")
         self.export_button.setToolTip("Export the selected pack for WhatsApp, Telegram or Signal")
         self.export_button.clicked.connect(lambda _=False: self._emit_for(self.exportRequested))
@@ -131,7 +142,7 @@ class PackSidebar(QWidget):
 
     def _enable(self) -> None:
         on = self.current is not None  # "All stickers" cannot be renamed, deleted or exported
-        for b in (self.rename_button, self.delete_button, self.export_button):
+        for b in (self.rename_button, self.details_button, self.delete_button, self.export_button):
             b.setEnabled(on)
 
     def _changed(self) -> None:

@@ -177,6 +177,35 @@ def test_delete_key_in_a_pack_removes_from_the_pack_and_keeps_the_sticker(qtbot,
     assert chosen.id not in [e.id for e in window.controller.library.items()]
 
 
+def test_details_dialog_edits_publisher_and_identifier_and_refuses_a_bad_one(qtbot, window):
+    from stickerstudio_desktop.ui.pack_details_dialog import PackDetailsDialog
+
+    store = window.controller.library.packs
+    store.create("Trip")
+    gallery = open_gallery(qtbot, window)
+    select_pack(gallery, "Trip")
+    assert gallery.sidebar.details_button.isEnabled()
+    seen = []
+
+    def answer():
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, PackDetailsDialog)
+        dlg.publisher.setText("Ada Studio")
+        dlg.identifier.setText("bad id with spaces")
+        assert not dlg.save() and dlg.isVisible()  # refused: the sentence shows, the dialog stays open
+        seen.append(dlg.error.text())
+        dlg.identifier.setText("ada.trip-2026")
+        assert dlg.save()
+    QTimer.singleShot(0, answer)
+    gallery.sidebar.details_button.click()
+    assert seen and seen[0].endswith(".") and len(seen[0].splitlines()) == 1
+    pack = store.get("Trip")
+    assert (pack.publisher, pack.identifier) == ("Ada Studio", "ada.trip-2026")
+    assert "Saved the details" in window.message_bar.text_label.text() and gallery.pack_name == "Trip"
+    select_pack(gallery, None)
+    assert not gallery.sidebar.details_button.isEnabled()
+
+
 def test_emoji_field_suggests_checks_and_saves(qtbot, window):
     entries = add_photo_stickers(window.controller.library, ["Good morning ☕"])
     gallery = open_gallery(qtbot, window)

@@ -25,12 +25,14 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from ..errors import StickerStudioError
-from ..jobs.packs import export_pack
+from ..jobs.packs import export_pack, upload_to_telegram
 from ..library import slugify
 from ..packs.platforms import PLATFORMS, get_platform
+from ..packs.telegram_bot import save_bot_token, token_source
 from . import theme
 from .icons import icon
 
@@ -85,6 +87,7 @@ class PackExportDialog(QDialog):
         where.addWidget(browse)
         form.addRow("Write to", where)
         lay.addLayout(form)
+        self._build_upload(lay)
         title = QLabel("Platform rules")
         title.setObjectName("SectionTitle")
         lay.addWidget(title)
@@ -99,10 +102,45 @@ class PackExportDialog(QDialog):
         self.write_button = self.buttons.addButton("Write pack", QDialogButtonBox.ButtonRole.ActionRole)
         self.write_button.setObjectName("Primary")
         self.write_button.clicked.connect(self.write)
+        self.upload_button = self.buttons.addButton("Upload to Telegram", QDialogButtonBox.ButtonRole.ActionRole)
+        self.upload_button.clicked.connect(self.upload)
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self._running = False
         self._update()
+
+    def _build_upload(self, lay: QVBoxLayout) -> None:
+        """Telegram only: create or extend the sticker set through the Bot API, off the GUI thread."""
+        self.upload_box = QWidget()
+        form = QFormLayout(self.upload_box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.user_id = QLineEdit()
+        self.user_id.setPlaceholderText("your numeric Telegram user id (the set's owner)")
+        self.user_id.setAccessibleName("Telegram user id")
+        self.user_id.textChanged.connect(self._update)
+        form.addRow("Owner id", self.user_id)
+        self.set_name = QLineEdit()
+        self.set_name.setPlaceholderText("default: from the pack name, ending in _by_<bot>")
+        self.set_name.setAccessibleName("Telegram set name")
+        form.addRow("Set name", self.set_name)
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setAccessibleName("Telegram bot token")
+        self.token.textChanged.connect(self._update)
+        form.addRow("Bot token", self.token)
+        lay.addWidget(self.upload_box)
+
+    def _token_hint(self) -> None:
+        source = token_source()
+        self.token.setPlaceholderText(
+            "from TELEGRAM_BOT_TOKEN" if source == "environment" else
+            "saved in the system keyring; paste another to replace it" if source == "keyring" else
+            "paste the token @BotFather gave you (kept in the system keyring)")
+
+    def _can_upload(self) -> bool:
+        return (self.platform_name == "telegram" and self.results.get("telegram") is None and not self._running
+                and self.user_id.text().strip().isdigit()
+                and (bool(self.token.text().strip()) or token_source() is not None))
 
     @property
     def platform_name(self) -> str:
@@ -136,6 +174,10 @@ class PackExportDialog(QDialog):
                 item.setForeground(self.palette().placeholderText())
             self.checks.addItem(item)
         self.write_button.setEnabled(self.results[chosen] is None and not self._running)
+        self.upload_box.setVisible(chosen == "telegram")
+        self.upload_button.setVisible(chosen == "telegram")
+        self._token_hint()
+        self.upload_button.setEnabled(self._can_upload())
 
     def _browse(self) -> None:
         suffix = get_platform(self.platform_name).suffix
@@ -163,6 +205,32 @@ class PackExportDialog(QDialog):
         self.status.setText("Writing…")
         self.controller.runner.submit(lambda task: export_pack(ctx, name, platform, target), kind="pack-export",
                                       on_done=self._done, on_failed=self._failed)
+
+    def upload(self) -> None:
+        """Save a pasted token in the keyring, then upload on the task runner; the dialog says how it went."""
+        if not self._can_upload():
+            return
+        if self.token.text().strip():
+            try:
+                save_bot_token(self.token.text())
+            except StickerStudioError as exc:
+                self._show(str(exc), "Error")
+                return
+            self.token.clear()
+        ctx, name, owner = self.controller.app, self.pack.name, int(self.user_id.text().strip())
+        set_name = self.set_name.text().strip() or None
+        self._running = True
+        self._update()
+        self._show("Uploading to Telegram…", "Muted")
+        self.controller.runner.submit(
+            lambda task: upload_to_telegram(ctx, name, owner, set_name=set_name, control=task),
+            kind="pack-upload", on_done=self._uploaded, on_failed=self._failed)
+
+    def _uploaded(self, up) -> None:
+        self._running = False
+        self._show(f"{'Created' if up.created else 'Extended'} {up.set_name} with {up.added} stickers: {up.link}",
+                   "Muted")
+        self._update()
 
     def _done(self, result) -> None:
         self._running = False

@@ -287,6 +287,40 @@ def test_export_dialog_checks_rules_and_writes_off_the_gui_thread(qtbot, window,
     assert library.packs.get("Friends").publisher == "Sticker Studio tests"
 
 
+def test_export_dialog_uploads_to_a_fake_bot_api_with_a_pasted_token(qtbot, window, monkeypatch, memory_keyring):
+    from stickerstudio_desktop.packs.telegram_bot import API_URL_ENV, TOKEN_ENV
+    from tests.packs.test_telegram_upload import BOT, OWNER, TOKEN, FakeBotApi
+
+    api = FakeBotApi()
+    monkeypatch.setenv(API_URL_ENV, api.url)
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    try:
+        library = window.controller.library
+        entries = add_photo_stickers(library, ["Hello", "Thanks"])
+        library.packs.create("Friends")
+        gallery = open_gallery(qtbot, window)
+        gallery.packs.add("Friends", [e.id for e in entries], "Friends")
+        gallery.sidebar.export_button.click()
+        dlg = window.pack_dialog
+        qtbot.waitUntil(dlg.isVisible)
+        assert not dlg.upload_button.isVisible()  # WhatsApp chosen: no upload
+        dlg.platform.setCurrentIndex(dlg.platform.findData("telegram"))
+        assert dlg.upload_button.isVisible() and not dlg.upload_button.isEnabled()  # no owner, no token
+        dlg.user_id.setText(str(OWNER))
+        assert not dlg.upload_button.isEnabled()
+        dlg.token.setText(TOKEN)
+        assert dlg.upload_button.isEnabled()
+        dlg.upload_button.click()
+        qtbot.waitUntil(lambda: "Created" in dlg.status.text() or "Error" == dlg.status.objectName(),
+                        timeout=120_000)
+        assert f"Created friends_by_{BOT} with 2 stickers" in dlg.status.text(), dlg.status.text()
+        assert len(api.sets[f"friends_by_{BOT}"]) == 2
+        assert memory_keyring.store[("StickerStudio", "telegram-bot")] == TOKEN and dlg.token.text() == ""
+        assert "system keyring" in dlg.token.placeholderText() and TOKEN not in dlg.status.text()
+    finally:
+        api.close()
+
+
 def test_packs_screenshot_view_from_command_line(tmp_path, qapp):
     from stickerstudio_desktop.cli import main
     from stickerstudio_desktop.jobs.context import AppContext

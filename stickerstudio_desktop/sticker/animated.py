@@ -11,13 +11,14 @@ than the platform allows is refused; callers trim it (see AnimationLimits).
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 from PIL import Image
 
 from ..errors import ExportError
+from .animated_readback import read_back
 from .presets import (
     WEBP_METHOD,
     WEBP_QUALITIES,
@@ -104,13 +105,13 @@ def encode_animation(animation: Animation, preset: str | Preset) -> EncodedStick
         sizes += [s for s in (fit_size("max", round(max(base) * k), *base) for k in SHRINK_STEPS[1:]) if s != base]
     smallest: int | None = None
     for size in sizes:
-        scaled = _scaled(animation, size)
-        ladder = _ladder(scaled, limits, _levels(spec))
-        found, tried_smallest = _search(ladder, lambda step: _encode(spec, step, transparent))
+        found, tried_smallest = _fit(_scaled(animation, size), spec, transparent)
         if found is not None:
+            # encoders fold frames that came out (nearly) the same into one; the file's own count is the truth
+            found = replace(found, frames=read_back(found.data, found.format).frames)
             verify_encoded(found.data, found, preset)
             return found
-        smallest = min(filter(None, (smallest, tried_smallest)))
+        smallest = min(tried_smallest, smallest or tried_smallest)
     raise ExportError(f"The animation cannot be made small enough for {preset.name}: the smallest encoding is "
                       f"{(smallest or 0) / 1024:.0f} KB, the limit is {(spec.max_bytes or 0) / 1024:.0f} KB; "
                       f"try a shorter or simpler clip.")
@@ -119,10 +120,54 @@ def encode_animation(animation: Animation, preset: str | Preset) -> EncodedStick
 # --- the fit ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Step:
-    animation: Animation  # already at the step's frame rate and size
-    level: int  # quality, crf or palette size, by format
+def _rates(animation: Animation, limits: AnimationLimits) -> list[float | None]:
+    """Frame rates to try, fastest first; None keeps the clip's own frames where they already conform."""
+    own_fps = len(animation.frames) * 1000 / animation.duration_ms
+    conforming = own_fps <= limits.max_fps and min(animation.durations_ms) >= limits.min_frame_ms
+    rates: list[float | None] = [None] if conforming else []
+    rates += [f for f in FPS_STEPS if f <= limits.max_fps and f < own_fps]
+    return rates or [min(FPS_STEPS)]  # slower than every step yet with too-short frames: the slowest fixes them
+
+
+def _ladder(rates: int, levels: int) -> list[tuple[int, int]]:
+    """(rate, level) indices best first, bytes falling: sharp levels at the full rate, then lower rates at
+    the last sharp level, then lower levels at the lowest rate."""
+    sharp = min(SHARP_QUALITIES, levels)
+    return ([(0, q) for q in range(sharp)] + [(r, sharp - 1) for r in range(1, rates)]
+            + [(rates - 1, q) for q in range(sharp, levels)])
+
+
+def _fit(animation: Animation, spec: AnimatedSpec, transparent: bool) -> tuple[EncodedSticker | None, int]:
+    """The best step within the budget and the smallest size tried. Binary search over the ladder (the
+    first try is its best step, the common case); where the rate had to drop, the sharpest level that
+    fits at that rate is then searched for too."""
+    rates, levels = _rates(animation, spec.limits), _levels(spec)
+    clips: dict[int, Animation] = {}
+    tried: dict[tuple[int, int], EncodedSticker] = {}
+
+    def fits(step: tuple[int, int]) -> bool:
+        if step not in tried:
+            r, q = step
+            if r not in clips:
+                clips[r] = animation if rates[r] is None else resample(animation, rates[r])
+            tried[step] = _encode(spec, clips[r], levels[q], transparent)
+        return spec.max_bytes is None or len(tried[step].data) <= spec.max_bytes
+
+    def first_fit(steps: list[tuple[int, int]]) -> tuple[int, int] | None:
+        lo, hi, best = 0, len(steps) - 1, None
+        while lo <= hi:
+            mid = lo if not tried else (lo + hi) // 2
+            if fits(steps[mid]):
+                best, hi = steps[mid], mid - 1
+            else:
+                lo = mid + 1
+        return best
+
+    best = first_fit(_ladder(len(rates), len(levels)))
+    if best is not None and best[0] > 0 and best[1] == min(SHARP_QUALITIES, len(levels)) - 1:
+        best = first_fit([(best[0], q) for q in range(best[1])]) or best
+    smallest = min(len(e.data) for e in tried.values())
+    return (tried[best] if best is not None else None), smallest
 
 
 def _spec(preset: Preset) -> AnimatedSpec:
@@ -133,48 +178,6 @@ def _spec(preset: Preset) -> AnimatedSpec:
 
 def _levels(spec: AnimatedSpec) -> tuple[int, ...]:
     return {"WEBP": WEBP_QUALITIES, "WEBM": VP9_CRFS, "APNG": APNG_COLOURS}[spec.format]
-
-
-def _ladder(animation: Animation, limits: AnimationLimits, levels: tuple[int, ...]) -> list:
-    """Steps best first, bytes falling: sharp qualities at full rate, then lower rates, then lower quality."""
-    own_fps = len(animation.frames) * 1000 / animation.duration_ms
-    conforming = own_fps <= limits.max_fps and min(animation.durations_ms) >= limits.min_frame_ms
-    rates = ([None] if conforming else []) + [f for f in FPS_STEPS if f <= limits.max_fps and f < own_fps]
-    if not rates:  # slower than every step yet with too-short frames: the slowest step fixes them
-        rates = [min(FPS_STEPS)]
-    cache: dict = {}
-
-    def at(rate) -> Animation:
-        if rate not in cache:
-            cache[rate] = animation if rate is None else resample(animation, rate)
-        return cache[rate]
-
-    sharp, soft = levels[:SHARP_QUALITIES], levels[SHARP_QUALITIES:]
-    return ([lambda q=q: _Step(at(rates[0]), q) for q in sharp]
-            + [lambda r=r: _Step(at(r), sharp[-1]) for r in rates[1:]]
-            + [lambda q=q: _Step(at(rates[-1]), q) for q in soft])
-
-
-def _search(ladder: list, encode) -> tuple[EncodedSticker | None, int | None]:
-    """The first ladder step that fits (binary search; the common case is the first step)."""
-    results: dict[int, tuple[EncodedSticker, bool]] = {}
-
-    def attempt(i: int) -> bool:
-        if i not in results:
-            results[i] = encode(ladder[i]())
-        return results[i][1]
-
-    if attempt(0):
-        return results[0][0], None
-    lo, hi, best = 1, len(ladder) - 1, None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if attempt(mid):
-            best, hi = mid, mid - 1
-        else:
-            lo = mid + 1
-    smallest = min(len(e.data) for e, _ in results.values())
-    return (results[best][0] if best is not None else None), smallest
 
 
 def resample(animation: Animation, fps: float) -> Animation:
@@ -205,13 +208,11 @@ def _scaled(animation: Animation, size: tuple[int, int]) -> Animation:
 # --- encoders ----------------------------------------------------------------
 
 
-def _encode(spec: AnimatedSpec, step: _Step, transparent: bool) -> tuple[EncodedSticker, bool]:
-    anim = step.animation
-    data = {"WEBP": _webp, "WEBM": _webm, "APNG": _apng}[spec.format](anim, step.level)
-    quality = None if spec.format == "APNG" and step.level == 0 else step.level
-    encoded = EncodedSticker(data, spec.format, anim.size, quality, transparent,
-                             frames=len(anim.frames), duration_ms=anim.duration_ms)
-    return encoded, spec.max_bytes is None or len(data) <= spec.max_bytes
+def _encode(spec: AnimatedSpec, anim: Animation, level: int, transparent: bool) -> EncodedSticker:
+    data = {"WEBP": _webp, "WEBM": _webm, "APNG": _apng}[spec.format](anim, level)
+    quality = None if spec.format == "APNG" and level == 0 else level
+    return EncodedSticker(data, spec.format, anim.size, quality, transparent,
+                          frames=len(anim.frames), duration_ms=anim.duration_ms)
 
 
 def _webp(anim: Animation, quality: int) -> bytes:

@@ -20,7 +20,6 @@ from PIL import Image
 from ..errors import ExportError
 from .animated_readback import read_back
 from .presets import (
-    WEBP_METHOD,
     WEBP_QUALITIES,
     AnimatedSpec,
     AnimationLimits,
@@ -34,6 +33,10 @@ from .presets import (
 
 __all__ = ["Animation", "AnimationLimits", "animation_limits", "encode_animation"]
 
+#: libwebp effort for animations: method 2 is ~1.5× faster than the stills' method 4 for ~2.5 % more
+#: bytes (30 frames of the Grace Hopper clip: 0.81 s, 698 KB against 1.25 s, 681 KB), and a fit may
+#: encode a clip several times.
+ANIMATED_WEBP_METHOD = 2
 #: Frame rates tried below the clip's own, fastest first.
 FPS_STEPS = (30.0, 25.0, 20.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0)
 #: Qualities at or above this index keep the clip sharp; the fit drops frame rate before going lower.
@@ -218,7 +221,7 @@ def _encode(spec: AnimatedSpec, anim: Animation, level: int, transparent: bool) 
 def _webp(anim: Animation, quality: int) -> bytes:
     buf = io.BytesIO()
     anim.frames[0].save(buf, "WEBP", save_all=True, append_images=list(anim.frames[1:]),
-                        duration=list(anim.durations_ms), loop=0, quality=quality, method=WEBP_METHOD,
+                        duration=list(anim.durations_ms), loop=0, quality=quality, method=ANIMATED_WEBP_METHOD,
                         background=(0, 0, 0, 0))
     return buf.getvalue()
 

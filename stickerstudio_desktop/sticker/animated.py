@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from ..errors import ExportError
-from .animated_readback import read_back
+from .animated_readback import read_back, sniff
 from .presets import (
     WEBP_QUALITIES,
     AnimatedSpec,
@@ -31,7 +31,7 @@ from .presets import (
     verify_encoded,
 )
 
-__all__ = ["Animation", "AnimationLimits", "animation_limits", "encode_animation"]
+__all__ = ["Animation", "AnimationLimits", "animation_limits", "decode_animation", "encode_animation"]
 
 #: libwebp effort for animations: method 2 is ~1.5× faster than the stills' method 4 for ~2.5 % more
 #: bytes (30 frames of the Grace Hopper clip: 0.81 s, 698 KB against 1.25 s, 681 KB), and a fit may
@@ -118,6 +118,16 @@ def encode_animation(animation: Animation, preset: str | Preset) -> EncodedStick
     raise ExportError(f"The animation cannot be made small enough for {preset.name}: the smallest encoding is "
                       f"{(smallest or 0) / 1024:.0f} KB, the limit is {(spec.max_bytes or 0) / 1024:.0f} KB; "
                       f"try a shorter or simpler clip.")
+
+
+def decode_animation(data: bytes) -> Animation:
+    """The frames of an animated sticker file (WebP, APNG or WEBM), e.g. to re-encode it for another platform."""
+    fmt = sniff(data)
+    if fmt is None:
+        raise ExportError("The file is not an animated WebP, APNG or WEBM sticker.")
+    decoded = read_back(data, fmt, keep_frames=True)
+    durations = tuple(max(1, d) for d in decoded.durations_ms)
+    return Animation(decoded.images, durations)
 
 
 # --- the fit ---------------------------------------------------------------

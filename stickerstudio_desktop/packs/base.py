@@ -266,7 +266,9 @@ class Platform:
                 if spec is None:
                     raise ExportError(f"{preset.name} takes still stickers only.")
                 clip = decode_animation(s.entry.path.read_bytes())
-                return encode_animation(clip, replace(preset, animated=replace(spec, max_bytes=budget)))
+                if len(clip.frames) > 1:
+                    return encode_animation(clip, replace(preset, animated=replace(spec, max_bytes=budget)))
+                return encode_sticker(clip.frames[0], replace(preset, max_bytes=budget))  # it does not move
             return encode_sticker(s.entry.image(), replace(preset, max_bytes=budget))
         except OSError as exc:
             raise problem(s, f"cannot be read ({exc.strerror or exc})") from None

@@ -128,3 +128,21 @@ def test_an_animated_file_that_cannot_be_decoded_is_named_and_nothing_is_written
     with pytest.raises(ExportError, match=r"^Sticker 3 \(“Torn”\) cannot be made for Signal"):
         export_pack(ctx, "Torn waves", "signal", tmp_path / "sig")
     assert not (tmp_path / "sig").exists()
+
+
+def test_a_video_set_uploads_its_webm_stickers_as_video(library, monkeypatch):
+    from test_telegram_upload import API_URL_ENV, OWNER, TOKEN, TOKEN_ENV, FakeBotApi, bot
+
+    ctx, moving, still = library
+    pack = _pack(ctx, "Upload waves", [*moving[:2], still])
+    api = FakeBotApi()
+    try:
+        monkeypatch.setenv(API_URL_ENV, api.url)
+        monkeypatch.setenv(TOKEN_ENV, TOKEN)
+        up = bot().upload(pack, OWNER)
+    finally:
+        api.close()
+    (stickers,) = api.sets.values()
+    assert up.added == 3 and [s["format"] for s in stickers] == ["video", "video", "static"]
+    with av.open(io.BytesIO(api.files[stickers[0]["sticker"]])) as box:
+        assert box.streams.video[0].codec_context.name == "vp9"

@@ -1,8 +1,9 @@
 """Animated stickers out: fit a clip's frames to a platform and encode them, checked.
 
 Each preset's animated rules live on the preset (presets.AnimatedSpec). The fit
-walks one ladder, best first, of (frame rate, quality) steps and binary-searches
-it for the first step within the byte budget; Signal may also shrink. A lower
+searches one ladder, best first, of (frame rate, quality) steps for the first
+within the byte budget (see _fit), then the sharpest quality at that rate;
+Signal may also shrink. A lower
 frame rate merges or drops frames but keeps every frame's place in time, so the
 total running time never changes: a clip is never sped up to fit. A clip longer
 than the platform allows is refused; callers trim it (see AnimationLimits).
@@ -43,7 +44,8 @@ FPS_STEPS = (30.0, 25.0, 20.0, 15.0, 12.0, 10.0, 8.0, 6.0, 5.0)
 SHARP_QUALITIES = 6  # WEBP q80…q55, VP9 crf 24…44, APNG lossless…64 colours
 #: VP9 constant-quality levels, best first (0–63; lower is better).
 VP9_CRFS = (24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 63)
-#: libvpx speed: realtime at cpu-used 8 is ~10× faster than "good" at cpu-used 5 for a few % more bytes;
+#: libvpx speed: realtime at cpu-used 8 is ~9× faster than "good" at cpu-used 5 for ~20 % more bytes
+#: (60 frames at 512², crf 24: 0.62 s, 520 KB against 5.4 s, 426 KB); a fit encodes several times;
 #: no alt-ref frames and no lag, so packets come out in frame order (their durations are set from it).
 VP9_OPTIONS = {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "auto-alt-ref": "0", "lag-in-frames": "0"}
 #: APNG palette sizes, best first: 0 is lossless RGBA; the others share one palette across the clip.

@@ -13,9 +13,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
-from PIL import Image
-
 import numpy as np
+from PIL import Image
 
 from .engine.brush import Stroke, apply_strokes
 from .engine.pipeline import Analysis, Cutout, Pipeline, to_working

@@ -1,0 +1,142 @@
+"""The edit view end to end: real photo, real engine, the real widgets driven with the mouse and keys."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QKeySequence
+
+from tests.ui.helpers import wait_for_sticker, wait_idle
+
+
+def open_edit(qtbot, window, sample):
+    window.open_paths([sample])
+    wait_for_sticker(qtbot, window)
+    window.drop_zone.edit_button.click()
+    assert window.drop_zone.stack.currentWidget() is window.edit_view
+    canvas = window.edit_view.canvas
+    qtbot.waitUntil(lambda: canvas.photo is not None and canvas.cutout is not None)
+    return canvas
+
+
+def cutout_alpha(window) -> np.ndarray:
+    return np.asarray(window.controller.sticker.made.cutout.image)[..., 3].copy()
+
+
+def sticker_alpha(window) -> np.ndarray:
+    return np.asarray(window.controller.sticker.pil)[..., 3].copy()
+
+
+def wait_edits(qtbot, window, n_clicks=None, n_strokes=None):
+    def landed():
+        s = window.controller.sticker
+        return (not window.controller.busy and s is not None and s.edits == window.controller.edits
+                and (n_clicks is None or len(s.edits.clicks) == n_clicks)
+                and (n_strokes is None or len(s.edits.strokes) == n_strokes))
+    qtbot.waitUntil(landed, timeout=60_000)
+
+
+def test_a_click_changes_the_mask_and_undo_redo_walk_it_back(qtbot, window, sample):
+    canvas = open_edit(qtbot, window, sample)
+    before = cutout_alpha(window)
+    ys, xs = np.nonzero(before >= 128)
+    x, y = int(np.median(xs)), int(np.median(ys))  # on the cat
+    qtbot.mouseClick(canvas, Qt.MouseButton.RightButton, pos=canvas.widget_point(x, y))
+    wait_edits(qtbot, window, n_clicks=1)
+    click = window.controller.edits.clicks[0]
+    assert not click.positive and abs(click.x - x) <= 1 and abs(click.y - y) <= 1
+    removed = cutout_alpha(window)
+    assert removed[y, x] < 128 and (removed != before).sum() > 100
+    assert canvas.cutout is window.controller.sticker.cutout  # the canvas shows the new cut-out
+
+    window.undo_action.trigger()  # Ctrl+Z
+    wait_edits(qtbot, window, n_clicks=0)
+    assert np.array_equal(cutout_alpha(window), before)
+    assert window.redo_action.shortcut() == QKeySequence("Ctrl+Shift+Z")
+    window.redo_action.trigger()
+    wait_edits(qtbot, window, n_clicks=1)
+    assert np.array_equal(cutout_alpha(window), removed)
+
+
+def test_a_brush_stroke_erases_its_pixels_at_full_resolution_and_restore_brings_them_back(qtbot, window, sample):
+    canvas = open_edit(qtbot, window, sample)
+    tools = window.edit_view.tools
+    tools.buttons["brush"].click()
+    assert tools.size.isVisible() and tools.edge_aware.isVisible()
+    tools.size.setValue(20)
+    before = cutout_alpha(window)
+    ys, xs = np.nonzero(before >= 255)
+    y = int(np.median(ys))
+    row = xs[ys == y]
+    a, b = int(row.min()) + 20, int(row.max()) - 20
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(a, y))
+    for x in np.linspace(a, b, 12):
+        qtbot.mouseMove(canvas, canvas.widget_point(float(x), y))
+    assert canvas._stroke and len(canvas._stroke) > 5  # the live outline is being drawn
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(b, y))
+    wait_edits(qtbot, window, n_strokes=1)
+    stroke = window.controller.edits.strokes[0]
+    assert stroke.mode == "erase" and stroke.size == 20
+    erased = cutout_alpha(window)
+    mid = (a + b) // 2
+    assert (erased[y - 5:y + 6, a + 5:b - 5] == 0).all()  # the band under the stroke is gone
+    assert (erased[y - 30, mid] == before[y - 30, mid]) and (erased[y + 30, mid] == before[y + 30, mid])
+
+    tools.mode.setCurrentIndex(1)  # restore, over the same path
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(a, y))
+    qtbot.mouseMove(canvas, canvas.widget_point(b, y))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(b, y))
+    wait_edits(qtbot, window, n_strokes=2)
+    assert (cutout_alpha(window)[y - 5:y + 6, a + 5:b - 5] == 255).all()
+
+
+def test_arrange_drags_the_subject_and_wheel_scales_it(qtbot, window, sample):
+    window.controls.set_caption("")
+    canvas = open_edit(qtbot, window, sample)
+    window.edit_view.tools.buttons["arrange"].click()
+    wait_idle(qtbot, window)
+    start = sticker_alpha(window)
+    r = canvas.sticker_rect()
+    c = r.center().toPoint()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=c)
+    qtbot.mouseMove(canvas, c + QPoint(round(r.width() * 0.15), 0))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=c + QPoint(round(r.width() * 0.15), 0))
+    qtbot.waitUntil(lambda: window.controller.sticker.edits.placement.dx > 0 and not window.controller.busy,
+                    timeout=60_000)
+    assert abs(window.controller.edits.placement.dx - 0.15) < 0.01
+    moved = sticker_alpha(window)
+    cols = lambda a: np.nonzero((a > 16).any(axis=0))[0]  # noqa: E731
+    assert cols(moved).max() >= cols(start).max() and cols(moved).min() - cols(start).min() > 0.1 * start.shape[1]
+
+    # A small drag back to the middle snaps onto the centre.
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=c)
+    qtbot.mouseMove(canvas, c - QPoint(round(r.width() * 0.16), 0))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=c - QPoint(round(r.width() * 0.16), 0))
+    qtbot.waitUntil(lambda: window.controller.sticker.edits.placement.dx == 0 and not window.controller.busy,
+                    timeout=60_000)
+    assert np.array_equal(sticker_alpha(window), start)
+
+
+def test_a_saved_edited_sticker_reopens_with_its_edits(qtbot, window, sample):
+    canvas = open_edit(qtbot, window, sample)
+    tools = window.edit_view.tools
+    tools.buttons["brush"].click()
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(200, 150))
+    qtbot.mouseMove(canvas, canvas.widget_point(260, 160))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(260, 160))
+    wait_edits(qtbot, window, n_strokes=1)
+    edits, pixels = window.controller.edits, window.controller.sticker.pil.tobytes()
+    with qtbot.waitSignal(window.controller.saved, timeout=30_000) as saved:
+        window.save_action.trigger()
+    entry = saved.args[0]
+    assert window.controller.library.get(entry.id).meta["edits"]["strokes"]
+
+    window.controller.undo_edit()  # the window moves on: the stroke is undone, the sticker changes
+    qtbot.waitUntil(lambda: not window.controller.sticker.edits.strokes and not window.controller.busy,
+                    timeout=60_000)
+    assert window.controller.sticker.pil.tobytes() != pixels
+    window.reopen(window.controller.library.get(entry.id))
+    qtbot.waitUntil(lambda: window.controller.edits == edits and window.controller.sticker is not None
+                    and window.controller.sticker.edits == edits and not window.controller.busy, timeout=60_000)
+    assert window.controller.sticker.pil.tobytes() == pixels
+    assert not window.controller.history.can_undo  # the stored edits are where re-opening starts

@@ -84,7 +84,8 @@ def run_gui(app, image: str | None = None, caption: str | None = None, screensho
     """Open the window (returns the exit code), or render a screenshot and exit.
 
     *view* picks what a screenshot shows: the editor ("create"), the photo
-    with its subjects ("subjects"), the edit view ("edit"), the gallery, its first pack ("packs") or the settings dialog.
+    with its subjects ("subjects"), the edit view ("edit"), the gallery, its first pack ("packs")
+    or the settings dialog.
     """
     problem = _display_problem(headless_ok=bool(screenshot))
     if problem:

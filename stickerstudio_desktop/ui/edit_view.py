@@ -26,6 +26,8 @@ ZOOM_STEP, MIN_ZOOM, MAX_ZOOM = 1.25, 1.0, 32.0
 #: Arrange: a move this close to the centre (share of the side) snaps onto it.
 SNAP = 0.02
 SCALE_STEP, ROTATE_STEP = 1.1, 5.0
+#: Side (logical px) of the finished sticker shown in the canvas's corner while clicking and brushing.
+INSET = 150
 
 
 class EditCanvas(QWidget):
@@ -149,6 +151,14 @@ class EditCanvas(QWidget):
         if self.show_before:
             p.setPen(QColor("#FFFFFF"))
             p.drawText(r.adjusted(8, 8, -8, -8), Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft, "Before")
+        if self.sticker is not None:  # the finished sticker, so its outline and caption are seen to follow
+            side = min(INSET, self.width() / 4)
+            inset = QRectF(self.width() - side - 8, 8, side, side)
+            p.fillRect(inset, checker_brush(self.devicePixelRatioF()))
+            p.drawImage(inset, self.sticker)
+            p.setPen(QPen(QColor(255, 255, 255, 180), 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(inset)
 
     def _paint_sticker(self, p: QPainter) -> None:
         if self.sticker is None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QImage, QKeySequence, QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.helpers import wait_for_sticker, wait_idle
 
@@ -140,3 +141,64 @@ def test_a_saved_edited_sticker_reopens_with_its_edits(qtbot, window, sample):
                     and window.controller.sticker.edits == edits and not window.controller.busy, timeout=60_000)
     assert window.controller.sticker.pil.tobytes() == pixels
     assert not window.controller.history.can_undo  # the stored edits are where re-opening starts
+
+
+def wheel(widget, pos: QPoint, steps: int, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    event = QWheelEvent(QPointF(pos), QPointF(widget.mapToGlobal(pos)), QPoint(0, 0), QPoint(0, 120 * steps),
+                        Qt.MouseButton.NoButton, modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, event)
+
+
+def test_zoom_pan_and_before_keep_clicks_on_the_right_pixel(qtbot, window, sample):
+    canvas = open_edit(qtbot, window, sample)
+    at = canvas.widget_point(100, 80)
+    wheel(canvas, at, 3)  # zoom in around the pointer: the pixel under it stays under it
+    assert canvas.zoom > 1.9 and (canvas.widget_point(100, 80) - at).manhattanLength() <= 2
+    qtbot.mousePress(canvas, Qt.MouseButton.MiddleButton, pos=at)
+    qtbot.mouseMove(canvas, at + QPoint(40, 25))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.MiddleButton, pos=at + QPoint(40, 25))
+    assert (canvas.widget_point(100, 80) - (at + QPoint(40, 25))).manhattanLength() <= 2  # panned with the drag
+    assert not window.controller.edits.clicks  # panning is not an edit
+    qtbot.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.AltModifier,
+                     pos=canvas.widget_point(120, 150))
+    wait_edits(qtbot, window, n_clicks=1)
+    c = window.controller.edits.clicks[0]
+    assert not c.positive and abs(c.x - 120) <= 1 and abs(c.y - 150) <= 1  # Alt+click removes, where pointed
+    window.edit_view.tools.before.click()
+    assert canvas.show_before and canvas.before is window.controller.sticker.before
+    assert not np.array_equal(np.asarray(window.controller.sticker.made.cutout.image)[..., 3],
+                              _alpha(canvas.before))
+
+
+def _alpha(qimage) -> np.ndarray:
+    img = qimage.convertToFormat(QImage.Format.Format_RGBA8888)
+    arr = np.frombuffer(img.constBits(), np.uint8, img.sizeInBytes()).reshape(img.height(), img.bytesPerLine())
+    return arr[:, : img.width() * 4].reshape(img.height(), img.width(), 4)[..., 3]
+
+
+def test_arrange_wheel_scales_and_rotates_and_the_caption_drags(qtbot, window, sample):
+    window.controls.set_caption("Drag me")
+    canvas = open_edit(qtbot, window, sample)
+    window.edit_view.tools.buttons["arrange"].click()
+    r = canvas.sticker_rect()
+    c = r.center().toPoint()
+    wheel(canvas, c, -2)
+    qtbot.waitUntil(lambda: not window.controller.busy and window.controller.sticker.edits.placement.scale < 0.9,
+                    timeout=60_000)
+    assert abs(window.controller.edits.placement.scale - 1.1 ** -2) < 1e-9
+    wheel(canvas, c, 1, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: not window.controller.busy and window.controller.sticker.edits.placement.rotation == 5,
+                    timeout=60_000)
+    band = QPoint(c.x(), round(r.bottom() - r.height() * 0.1))  # in the caption band
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=band)
+    qtbot.mouseMove(canvas, band - QPoint(0, round(r.height() * 0.2)))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=band - QPoint(0, round(r.height() * 0.2)))
+    qtbot.waitUntil(lambda: not window.controller.busy
+                    and window.controller.sticker.edits.placement.caption_dy < -0.15, timeout=60_000)
+    p = window.controller.edits.placement
+    assert p.dx == 0 and p.dy == 0  # the caption moved, not the subject
+    for _ in range(3):  # scale, rotation, caption: three undo steps back to the automatic layout
+        window.controller.undo_edit()
+    assert not window.controller.history.can_undo
+    wait_edits(qtbot, window)
+    assert window.controller.edits.placement == type(p)()

@@ -48,6 +48,7 @@ class StickerMaker:
         self.pipeline = pipeline
         self.library = library
         self._bases: dict[tuple, Any] = {}
+        self._brushed: dict[tuple, np.ndarray] = {}  # painted cut-outs by (cut-out, strokes so far)
         self._lock = threading.Lock()
 
     def compose(self, analysis: Analysis, style: StickerStyle, selection: Selection = "auto",
@@ -60,7 +61,8 @@ class StickerMaker:
         for k, v in cutout.timings.stages.items():
             timings.add(k, v)
         if strokes:
-            cutout = self.brushed(analysis, cutout, strokes)
+            cutout = self.brushed(analysis, cutout, strokes, (analysis.key, analysis.engine,
+                                                              tuple(cutout.indices), tuple(clicks)))
             timings.add("brush", cutout.timings.stages["brush"])
         t0 = time.perf_counter()
         key = (analysis.key, analysis.engine, tuple(cutout.indices), tuple(clicks), tuple(strokes),
@@ -79,12 +81,27 @@ class StickerMaker:
         METRICS.stage_seconds.labels("compose", "").observe(dt)
         return MadeSticker(image=image, analysis=analysis, cutout=cutout, style=style, timings=timings)
 
-    @staticmethod
-    def brushed(analysis: Analysis, cutout: Cutout, strokes: Sequence[Stroke]) -> Cutout:
-        """*cutout* with *strokes* (source pixels) painted on it at the working copy's full resolution."""
+    def brushed(self, analysis: Analysis, cutout: Cutout, strokes: Sequence[Stroke], key: tuple = ()) -> Cutout:
+        """*cutout* with *strokes* (source pixels) painted on it at the working copy's full resolution.
+
+        With a *key* naming the cut-out, the result is kept, so the next stroke paints only itself.
+        """
         s = analysis.rgb.shape[1] / analysis.source_size[0]
         t0 = time.perf_counter()
-        rgba = apply_strokes(analysis.rgb, np.asarray(cutout.image), [st.validate().scaled(s) for st in strokes])
+        strokes = tuple(strokes)
+        done, rgba = 0, np.asarray(cutout.image)
+        with self._lock:
+            for n in range(len(strokes), 0, -1):  # the longest stroke prefix already painted
+                hit = self._brushed.get((key, strokes[:n])) if key else None
+                if hit is not None:
+                    done, rgba = n, hit
+                    break
+        rgba = apply_strokes(analysis.rgb, rgba, [st.validate().scaled(s) for st in strokes[done:]])
+        if key:
+            with self._lock:
+                if len(self._brushed) > 16:
+                    self._brushed.clear()
+                self._brushed[(key, strokes)] = rgba
         timings = Timings()
         timings.add("brush", (time.perf_counter() - t0) * 1000)
         return Cutout(image=Image.fromarray(rgba, "RGBA"), indices=cutout.indices, timings=timings)

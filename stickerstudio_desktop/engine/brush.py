@@ -86,29 +86,34 @@ def coverage(rgb: np.ndarray, stroke: Stroke) -> np.ndarray:
 
 
 def apply_strokes(rgb: np.ndarray, rgba: np.ndarray, strokes: Sequence[Stroke]) -> np.ndarray:
-    """The cut-out *rgba* (uint8 H×W×4) with *strokes* painted on it in order; *rgb* is its photo."""
-    if not strokes:
-        return rgba
-    photo = rgb.astype(np.float32) / 255
-    alpha = rgba[..., 3].astype(np.float32) / 255
-    premul = rgba[..., :3].astype(np.float32) / 255 * alpha[..., None]
-    touched = np.zeros(alpha.shape, bool)
+    """The cut-out *rgba* (uint8 H×W×4) with *strokes* painted on it in order; *rgb* is its photo.
+
+    Each stroke lands in 8 bits before the next, so painting them one call at a time (as the
+    editor does, stroke by stroke) gives the very pixels one call with all of them gives.
+    """
     for stroke in strokes:
-        c = coverage(rgb, stroke.validate())
-        touched |= c > 0
-        if stroke.mode == "erase":
-            keep = 1 - c
-            premul *= keep[..., None]
-            alpha *= keep
-        else:  # towards the opaque photo: fully painted pixels are the photo's own
-            premul += (photo - premul) * c[..., None]
-            alpha += (1 - alpha) * c
-    # Only painted pixels are rewritten: everything else stays byte for byte as it was.
-    out = rgba.copy()
-    a = alpha[touched]
-    colour = np.clip(premul[touched] / np.maximum(a, 1e-6)[:, None], 0, 1)
-    out[touched, :3] = np.where(a[:, None] > 0, np.round(colour * 255), 0).astype(np.uint8)
-    out[touched, 3] = np.round(np.clip(a, 0, 1) * 255).astype(np.uint8)
+        rgba = _paint(rgb, rgba, stroke.validate())
+    return rgba
+
+
+def _paint(rgb: np.ndarray, rgba: np.ndarray, stroke: Stroke) -> np.ndarray:
+    c = coverage(rgb, stroke)
+    touched = c > 0
+    out = rgba.copy()  # only painted pixels are rewritten: everything else stays byte for byte
+    if not touched.any():
+        return out
+    c = c[touched][:, None]
+    alpha = rgba[touched, 3:4].astype(np.float32) / 255
+    premul = rgba[touched, :3].astype(np.float32) / 255 * alpha
+    if stroke.mode == "erase":
+        premul *= 1 - c
+        alpha *= 1 - c
+    else:  # towards the opaque photo: fully painted pixels are the photo's own
+        premul += (rgb[touched].astype(np.float32) / 255 - premul) * c
+        alpha += (1 - alpha) * c
+    colour = np.clip(premul / np.maximum(alpha, 1e-6), 0, 1)
+    out[touched, :3] = np.where(alpha > 0, np.round(colour * 255), 0).astype(np.uint8)
+    out[touched, 3] = np.round(np.clip(alpha[:, 0], 0, 1) * 255).astype(np.uint8)
     return out
 
 

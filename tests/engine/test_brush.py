@@ -82,3 +82,14 @@ def test_a_bad_stroke_is_one_sentence(cat):
                         (Stroke("erase", ((float("nan"), 1.0),)), "pairs of numbers")):
         with pytest.raises(ConfigError, match=msg):
             apply_strokes(rgb, cut, [stroke])
+
+
+def test_strokes_painted_one_at_a_time_give_the_pixels_of_one_call(cat):
+    rgb, cut = cat
+    strokes = [Stroke("erase", ((100.0, 100.0), (300.0, 200.0)), size=50, softness=0.7),
+               Stroke("restore", ((150.0, 120.0), (250.0, 180.0)), size=30, softness=0.5, edge_aware=True),
+               Stroke("erase", ((200.0, 60.0),), size=20, softness=0.2)]
+    stepwise = cut
+    for s in strokes:
+        stepwise = apply_strokes(rgb, stepwise, [s])
+    assert np.array_equal(stepwise, apply_strokes(rgb, cut, strokes))

@@ -122,3 +122,15 @@ def test_a_sticker_with_damaged_stored_edits_reopens_without_them_and_says_why(c
     entry = ctx.maker.save(made, "whatsapp", {**source_meta(photo), "edits": {"clicks": "lots"}})
     plan = plan_reopen(ctx.library.get(entry.id), StickerStyle())
     assert plan.edits == Edits() and plan.source is not None and "stored edits" in plan.problem
+
+
+def test_a_stroke_added_to_painted_ones_gives_the_pixels_of_painting_all_afresh(ctx):
+    from stickerstudio_desktop.maker import StickerMaker
+
+    a = ctx.pipeline.analyse(SAMPLES / "chelsea.jpg")
+    style = StickerStyle()
+    apply_edits(ctx.maker, a, Edits(strokes=EDITS.strokes[:1]), style)  # the first stroke is kept
+    warm = apply_edits(ctx.maker, a, Edits(strokes=EDITS.strokes), style)  # so this paints only the second
+    cold = apply_edits(StickerMaker(ctx.pipeline), a, Edits(strokes=EDITS.strokes), style)
+    assert np.array_equal(np.asarray(warm.cutout.image), np.asarray(cold.cutout.image))
+    assert warm.image.tobytes() == cold.image.tobytes()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import numpy as np
+from PIL import Image
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QImage, QKeySequence, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from stickerstudio_desktop.cli import main
+from tests.conftest import SAMPLES
 from tests.ui.helpers import wait_for_sticker, wait_idle
 
 
@@ -202,3 +205,14 @@ def test_arrange_wheel_scales_and_rotates_and_the_caption_drags(qtbot, window, s
     assert not window.controller.history.can_undo
     wait_edits(qtbot, window)
     assert window.controller.edits.placement == type(p)()
+
+
+def test_the_command_line_renders_the_edit_view(tmp_path, qapp):
+    shots = {}
+    for view in ("edit", "create"):
+        out = tmp_path / f"{view}.png"
+        assert main(["gui", str(SAMPLES / "chelsea.jpg"), "--view", view, "--screenshot", str(out)]) == 0
+        with Image.open(out) as im:
+            assert im.width >= 1000 and im.height >= 600
+            shots[view] = im.convert("RGB").tobytes()
+    assert shots["edit"] != shots["create"]  # the edit view, not the sticker preview

@@ -73,7 +73,7 @@ def coverage(rgb: np.ndarray, stroke: Stroke) -> np.ndarray:
     x1, y1 = min(w, int(pts[:, 0].max()) + pad + 1), min(h, int(pts[:, 1].max()) + pad + 1)
     if x0 >= x1 or y0 >= y1:
         return out
-    dist = _distance_to_path(pts - (x0, y0), (y1 - y0, x1 - x0))
+    dist = _distance_to_path(pts - (x0, y0), (y1 - y0, x1 - x0), radius + 2)
     inside = dist <= radius
     soft = stroke.softness * radius
     cov = np.where(inside, 1.0, 0.0).astype(np.float32)
@@ -117,18 +117,26 @@ def _paint(rgb: np.ndarray, rgba: np.ndarray, stroke: Stroke) -> np.ndarray:
     return out
 
 
-def _distance_to_path(pts: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Euclidean distance of every pixel centre to the polyline through *pts* (sub-pixel, exact)."""
-    yy, xx = np.mgrid[: shape[0], : shape[1]].astype(np.float32)
+def _distance_to_path(pts: np.ndarray, shape: tuple[int, int], reach: float) -> np.ndarray:
+    """Euclidean distance of every pixel centre to the polyline through *pts* (sub-pixel, exact) up to
+    *reach*; farther pixels may read inf. Each segment is measured only in its own box, so a long drag
+    of many short segments costs its length, not its count times the whole box."""
+    h, w = shape
     best = np.full(shape, np.inf, np.float32)
     if len(pts) == 1:
         pts = np.vstack([pts, pts])
     for (ax, ay), (bx, by) in zip(pts[:-1], pts[1:]):
+        x0, x1 = max(0, int(np.floor(min(ax, bx) - reach))), min(w, int(np.ceil(max(ax, bx) + reach)) + 1)
+        y0, y1 = max(0, int(np.floor(min(ay, by) - reach))), min(h, int(np.ceil(max(ay, by) + reach)) + 1)
+        if x0 >= x1 or y0 >= y1:
+            continue
+        yy, xx = np.mgrid[y0:y1, x0:x1].astype(np.float32)
         dx, dy = bx - ax, by - ay
         length2 = dx * dx + dy * dy
-        t = np.zeros(shape, np.float32) if length2 == 0 else \
+        t = np.zeros(xx.shape, np.float32) if length2 == 0 else \
             np.clip(((xx - ax) * dx + (yy - ay) * dy) / length2, 0, 1)
-        best = np.minimum(best, np.hypot(xx - (ax + t * dx), yy - (ay + t * dy)))
+        win = best[y0:y1, x0:x1]
+        np.minimum(win, np.hypot(xx - (ax + t * dx), yy - (ay + t * dy)), out=win)
     return best
 
 

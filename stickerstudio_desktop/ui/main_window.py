@@ -428,6 +428,8 @@ class MainWindow(QMainWindow):
         self.preview.set_selected(sticker.indices if sticker is not None else [])
         if sticker is not None or self.controller.photo is not None:
             self.drop_zone.show_content(True)
+        # A sticker re-opened without its photo has nothing to edit.
+        self.drop_zone.edit_button.setEnabled(sticker is None or sticker.made is not None)
         if sticker is not None and sticker.made is None:
             self.drop_zone.set_mode("sticker")
             self.setWindowTitle(f"{sticker.entry.title or 'Saved sticker'} — Sticker Studio")

@@ -51,6 +51,7 @@ class EditCanvas(QWidget):
         self.show_before = False
         self.brush_px = 24.0  # brush diameter in working-copy pixels (the view keeps it in sync)
         self.caption_position: str | None = None  # "top" / "bottom" when the sticker has a caption
+        self.caption_dy = 0.0  # how far the caption was moved down (share of the side)
         self.zoom = 1.0
         self.pan = QPointF(0, 0)
         self._space = False
@@ -236,7 +237,7 @@ class EditCanvas(QWidget):
     def _drag_target(self, pos: QPointF) -> str:
         """The caption when the press is in its band, otherwise the subject."""
         r = self.sticker_rect()
-        share = (pos.y() - r.top()) / r.height()
+        share = (pos.y() - r.top()) / r.height() - self.caption_dy  # where the caption's band is now
         if self.caption_position == "bottom" and share >= 1 - CAPTION_SHARE \
                 or self.caption_position == "top" and share <= CAPTION_SHARE:
             return "caption"
@@ -314,6 +315,7 @@ class EditView(QWidget):
         c = self.controller
         sticker = c.sticker if c.sticker is not None and c.sticker.made is not None else None
         self.canvas.caption_position = c.style.position if c.style.caption.strip() else None
+        self.canvas.caption_dy = c.edits.placement.caption_dy
         self.canvas.set_images(c.photo.image if c.photo is not None else None,
                                sticker.cutout if sticker else None, sticker.before if sticker else None,
                                sticker.image if sticker else None)

@@ -125,11 +125,14 @@ def test_a_saved_edited_sticker_reopens_with_its_edits(qtbot, window, sample):
     canvas = open_edit(qtbot, window, sample)
     tools = window.edit_view.tools
     tools.buttons["brush"].click()
+    tools.edge_aware.setChecked(True)
+    tools.softness.setValue(40)
     qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(200, 150))
     qtbot.mouseMove(canvas, canvas.widget_point(260, 160))
     qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=canvas.widget_point(260, 160))
     wait_edits(qtbot, window, n_strokes=1)
     edits, pixels = window.controller.edits, window.controller.sticker.pil.tobytes()
+    assert edits.strokes[0].edge_aware and edits.strokes[0].softness == 0.4
     with qtbot.waitSignal(window.controller.saved, timeout=30_000) as saved:
         window.save_action.trigger()
     entry = saved.args[0]
@@ -200,7 +203,14 @@ def test_arrange_wheel_scales_and_rotates_and_the_caption_drags(qtbot, window, s
                     and window.controller.sticker.edits.placement.caption_dy < -0.15, timeout=60_000)
     p = window.controller.edits.placement
     assert p.dx == 0 and p.dy == 0  # the caption moved, not the subject
-    for _ in range(3):  # scale, rotation, caption: three undo steps back to the automatic layout
+    moved_to = band - QPoint(0, round(r.height() * 0.2))  # the caption is there now: dragging it again moves it
+    qtbot.mousePress(canvas, Qt.MouseButton.LeftButton, pos=moved_to)
+    qtbot.mouseMove(canvas, moved_to + QPoint(round(r.width() * 0.1), 0))
+    qtbot.mouseRelease(canvas, Qt.MouseButton.LeftButton, pos=moved_to + QPoint(round(r.width() * 0.1), 0))
+    qtbot.waitUntil(lambda: not window.controller.busy
+                    and window.controller.sticker.edits.placement.caption_dx > 0.05, timeout=60_000)
+    assert window.controller.edits.placement.dx == 0
+    for _ in range(4):  # scale, rotation, two caption moves: four undo steps back to the automatic layout
         window.controller.undo_edit()
     assert not window.controller.history.can_undo
     wait_edits(qtbot, window)

@@ -8,7 +8,7 @@ typing a caption re-renders text and nothing else.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
 import cv2
@@ -39,6 +39,8 @@ SHADOW_SIGMA = 0.012
 Position = Literal["top", "bottom"]
 #: Limits of the arrange tools: how far the subject may shrink or grow, and move (share of the side).
 MIN_SCALE, MAX_SCALE, MAX_SHIFT = 0.2, 4.0, 1.0
+#: Layers (caption band × subject placement) one Base keeps.
+MAX_LAYERS = 8
 
 
 @dataclass(frozen=True)
@@ -152,11 +154,15 @@ class Base:
     def _layer(self, band: str | None, placement: Placement):
         if band not in (None, "top", "bottom"):
             raise ConfigError(f"Caption position must be top or bottom, not {band!r}.")
-        key = (band, placement.validate())
+        # The layer depends on where the subject is, not the caption: a caption drag reuses it.
+        subject_at = replace(placement.validate(), caption_dx=0.0, caption_dy=0.0)
+        key = (band, subject_at)
         if key not in self._layers:
+            if len(self._layers) >= MAX_LAYERS:  # arranging makes one per wheel step; keep a few
+                self._layers.clear()
             top = self.caption_band() if band == "top" else 0
             bottom = self.side - (self.caption_band() if band == "bottom" else 0)
-            self._layers[key] = _decal(self, top, bottom, placement)
+            self._layers[key] = _decal(self, top, bottom, subject_at)
         return self._layers[key]
 
 

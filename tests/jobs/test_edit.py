@@ -134,3 +134,14 @@ def test_a_stroke_added_to_painted_ones_gives_the_pixels_of_painting_all_afresh(
     cold = apply_edits(StickerMaker(ctx.pipeline), a, Edits(strokes=EDITS.strokes), style)
     assert np.array_equal(np.asarray(warm.cutout.image), np.asarray(cold.cutout.image))
     assert warm.image.tobytes() == cold.image.tobytes()
+
+
+def test_a_sticker_made_on_the_command_line_with_clicks_reopens_with_them(tmp_path):
+    from stickerstudio_desktop.cli import main
+
+    photo = tmp_path / "coffee.jpg"
+    shutil.copy(SAMPLES / "coffee.jpg", photo)
+    assert main(["make", str(photo), "--engine", "u2netp", "--exclude", "300,200", "--include", "20,380"]) == 0
+    (entry,) = AppContext.create().library.items()
+    plan = plan_reopen(entry, StickerStyle())
+    assert plan.edits.clicks == (Click(300, 200, positive=False), Click(20, 380))

@@ -22,6 +22,8 @@ Mode = Literal["erase", "restore"]
 MODES: tuple[str, ...] = ("erase", "restore")
 #: Brush diameter limits in the image's pixels.
 MIN_SIZE, MAX_SIZE = 1.0, 1000.0
+#: Points one stroke may carry (a drag across a 2048-px photo and back many times over).
+MAX_STROKE_POINTS = 20_000
 #: Share of the radius around the centre line that seeds the edge-aware flood as "painted".
 EDGE_CORE = 0.4
 #: The photo is smoothed this much (pixels) before the flood, so texture does not stop it, edges do.
@@ -50,6 +52,8 @@ class Stroke:
             raise ConfigError("Brush softness must be from 0 to 1.")
         if not self.points:
             raise ConfigError("A brush stroke needs at least one point.")
+        if len(self.points) > MAX_STROKE_POINTS:
+            raise ConfigError(f"A brush stroke may have at most {MAX_STROKE_POINTS} points.")
         for p in self.points:
             if len(p) != 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                       and np.isfinite(v) for v in p):

@@ -12,7 +12,7 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Mapping
 
-from ..engine.brush import Stroke
+from ..engine.brush import MAX_STROKE_POINTS, Stroke
 from ..engine.prompts import Click
 from ..errors import ConfigError, StickerStudioError
 from ..sticker.compose import CENTRED, Placement
@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 EDITS_VERSION = 1
 #: The most edits one sticker keeps (and the deepest undo); a stored list longer than this is refused.
 MAX_EDITS = 500
-#: Points one stroke may carry.
-MAX_STROKE_POINTS = 20_000
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPainterPath, QPen, QShortcut
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-from ..engine.brush import Stroke
+from ..engine.brush import MAX_STROKE_POINTS, Stroke
 from ..engine.prompts import Click
 from ..sticker.compose import CAPTION_SHARE, MAX_SCALE, MAX_SHIFT, MIN_SCALE
 from .edit_tools import EditTools
@@ -214,7 +214,8 @@ class EditCanvas(QWidget):
         elif self._stroke is not None:
             x, y = self.to_image(pos)
             lx, ly = self._stroke[-1]
-            if abs(x - lx) + abs(y - ly) >= 1:
+            # A point per eighth of the brush is as smooth as a point per pixel, and far fewer to store.
+            if abs(x - lx) + abs(y - ly) >= max(1.0, self.brush_px / 8) and len(self._stroke) < MAX_STROKE_POINTS:
                 self._stroke.append((x, y))
         elif self._drag is not None:
             self._drag_delta = pos - self._drag[1]

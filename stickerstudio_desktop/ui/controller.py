@@ -478,6 +478,8 @@ class EditorController(TaskDriver):
                 return
             self.source, self.source_label, self.source_meta = None, entry.title, {}
             self.photo = None
+            self.history, self._edited_source = EditHistory(), None  # a finished image has nothing to undo
+            self.editsChanged.emit(self.edits)
             self.photoChanged.emit(None)
             self._static_hint_shown = False
             self.timings = {}

@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("image", nargs="?")
     gui.add_argument("--caption", default=None)
     gui.add_argument("--screenshot", metavar="PNG", help="render the window to PNG after processing and exit")
-    gui.add_argument("--view", choices=("create", "subjects", "gallery", "packs", "settings"), default="create",
+    gui.add_argument("--view", choices=("create", "subjects", "edit", "gallery", "packs", "settings"), default="create",
                      help="what --screenshot shows")
     return parser
 

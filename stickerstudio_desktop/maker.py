@@ -13,15 +13,17 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+import numpy as np
 from PIL import Image
 
+from .engine.brush import Stroke, apply_strokes
 from .engine.pipeline import Analysis, Cutout, Pipeline, to_working
 from .engine.prompts import Click
 from .engine.subjects import Selection
 from .engine.types import Timings
 from .library import Library, LibraryEntry
 from .metrics import METRICS
-from .sticker.compose import StickerStyle, add_caption, build_base
+from .sticker.compose import CENTRED, Placement, StickerStyle, add_caption, build_base
 from .sticker.presets import PRESETS, EncodedSticker, encode_sticker, get_preset
 from .sticker.style_meta import style_to_meta
 
@@ -46,17 +48,25 @@ class StickerMaker:
         self.pipeline = pipeline
         self.library = library
         self._bases: dict[tuple, Any] = {}
+        self._brushed: dict[tuple, np.ndarray] = {}  # painted cut-outs by (cut-out, strokes so far)
         self._lock = threading.Lock()
 
     def compose(self, analysis: Analysis, style: StickerStyle, selection: Selection = "auto",
-                clicks: Sequence[Click] = ()) -> MadeSticker:
-        """The sticker of *selection*, fixed by *clicks* (in the source's pixels, applied in order)."""
+                clicks: Sequence[Click] = (), strokes: Sequence[Stroke] = (),
+                placement: Placement = CENTRED) -> MadeSticker:
+        """The sticker of *selection*, fixed by *clicks* then brushed by *strokes* (both in the source's
+        pixels, applied in order), its subject and caption moved by *placement*."""
         cutout = self.pipeline.cutout(analysis, selection, to_working(analysis, clicks))
         timings = Timings(dict(analysis.timings.stages))
         for k, v in cutout.timings.stages.items():
             timings.add(k, v)
+        if strokes:
+            cutout = self.brushed(analysis, cutout, strokes, (analysis.key, analysis.engine,
+                                                              tuple(cutout.indices), tuple(clicks)))
+            timings.add("brush", cutout.timings.stages["brush"])
         t0 = time.perf_counter()
-        key = (analysis.key, analysis.engine, tuple(cutout.indices), tuple(clicks), style.outline_px, style.shadow)
+        key = (analysis.key, analysis.engine, tuple(cutout.indices), tuple(clicks), tuple(strokes),
+               style.outline_px, style.shadow)
         with self._lock:
             base = self._bases.get(key)
         if base is None:
@@ -65,11 +75,36 @@ class StickerMaker:
                 if len(self._bases) > 16:
                     self._bases.clear()
                 self._bases[key] = base
-        image = add_caption(base, style)
+        image = add_caption(base, style, placement)
         dt = time.perf_counter() - t0
         timings.add("compose", dt * 1000)
         METRICS.stage_seconds.labels("compose", "").observe(dt)
         return MadeSticker(image=image, analysis=analysis, cutout=cutout, style=style, timings=timings)
+
+    def brushed(self, analysis: Analysis, cutout: Cutout, strokes: Sequence[Stroke], key: tuple = ()) -> Cutout:
+        """*cutout* with *strokes* (source pixels) painted on it at the working copy's full resolution.
+
+        With a *key* naming the cut-out, the result is kept, so the next stroke paints only itself.
+        """
+        s = analysis.rgb.shape[1] / analysis.source_size[0]
+        t0 = time.perf_counter()
+        strokes = tuple(strokes)
+        done, rgba = 0, np.asarray(cutout.image)
+        with self._lock:
+            for n in range(len(strokes), 0, -1):  # the longest stroke prefix already painted
+                hit = self._brushed.get((key, strokes[:n])) if key else None
+                if hit is not None:
+                    done, rgba = n, hit
+                    break
+        rgba = apply_strokes(analysis.rgb, rgba, [st.validate().scaled(s) for st in strokes[done:]])
+        if key:
+            with self._lock:
+                if len(self._brushed) > 16:
+                    self._brushed.clear()
+                self._brushed[(key, strokes)] = rgba
+        timings = Timings()
+        timings.add("brush", (time.perf_counter() - t0) * 1000)
+        return Cutout(image=Image.fromarray(rgba, "RGBA"), indices=cutout.indices, timings=timings)
 
     def make(self, source, style: StickerStyle, *, engine: str = "auto",
              selection: Selection = "auto") -> MadeSticker:

@@ -13,6 +13,7 @@ from ..sticker.compose import StickerStyle
 from ..sticker.presets import EncodedSticker, ExportResult, get_preset, write_encoded
 from .batch import BatchReport, Outcome, for_each
 from .control import JobControl
+from .edit import Edits, apply_edits, edits_meta
 from .engines import resolve_engine
 from .inputs import source_meta
 from .packs import add_to_pack
@@ -68,10 +69,12 @@ def output_path(output: str | None, source: Path, extension: str, many: bool) ->
 def make_one(ctx: AppContext, source: Path, options: MakeOptions, many: bool = False) -> MadeItem:
     """Cut out, compose, encode; save with its photo's path (so it re-opens editable) and write -o."""
     maker = ctx.maker
-    made = maker.compose(analyse_source(ctx, source, options.engine), options.style, options.selection,
-                         options.clicks)
+    edits = Edits(clicks=options.clicks)
+    made = apply_edits(maker, analyse_source(ctx, source, options.engine), edits, options.style,
+                       options.selection)
     encoded = maker.encode(made, options.preset)
-    entry = maker.save(made, options.preset, source_meta(source)) if options.save else None
+    # The clicks are kept with the entry, so the window re-opens the sticker with them, editable.
+    entry = maker.save(made, options.preset, {**source_meta(source), **edits_meta(edits)}) if options.save else None
     if options.pack and entry is not None:
         add_to_pack(ctx, options.pack, [entry], options.emojis)
     target = output_path(options.output, source, encoded.extension, many)

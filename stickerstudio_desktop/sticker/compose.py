@@ -8,7 +8,7 @@ typing a caption re-renders text and nothing else.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Literal
 
 import cv2
@@ -37,6 +37,48 @@ SHADOW_OFFSET = (0.008, 0.014)  # (x, y) share of the side
 SHADOW_SIGMA = 0.012
 
 Position = Literal["top", "bottom"]
+#: Limits of the arrange tools: how far the subject may shrink or grow, and move (share of the side).
+MIN_SCALE, MAX_SCALE, MAX_SHIFT = 0.2, 4.0, 1.0
+#: Layers (caption band × subject placement) one Base keeps.
+MAX_LAYERS = 8
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where the user moved things in the canvas: offsets as shares of the side, rotation in degrees.
+
+    The identity (all defaults) is the automatic layout: subject centred, caption in its band.
+    """
+
+    dx: float = 0.0
+    dy: float = 0.0
+    scale: float = 1.0
+    rotation: float = 0.0  # counter-clockwise
+    caption_dx: float = 0.0
+    caption_dy: float = 0.0
+
+    def validate(self) -> Placement:
+        """One sentence for the first bad field."""
+        for name in ("dx", "dy", "caption_dx", "caption_dy"):
+            v = getattr(self, name)
+            if not _number(v) or abs(v) > MAX_SHIFT:
+                raise ConfigError(f"A move must stay within one canvas side ({name} is {v!r}).")
+        if not _number(self.scale) or not MIN_SCALE <= self.scale <= MAX_SCALE:
+            raise ConfigError(f"The subject's scale must be from {MIN_SCALE:g} to {MAX_SCALE:g}.")
+        if not _number(self.rotation) or abs(self.rotation) > 360:
+            raise ConfigError("A rotation must be from -360 to 360 degrees.")
+        return self
+
+    @property
+    def moves_subject(self) -> bool:
+        return (self.dx, self.dy, self.scale, self.rotation) != (0.0, 0.0, 1.0, 0.0)
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+CENTRED = Placement()
 
 
 @dataclass(frozen=True)
@@ -87,7 +129,7 @@ class Base:
     outline_px: int
     shadow: bool
     subject: np.ndarray = field(repr=False)  # premultiplied RGBA float32 in [0, 1]
-    _layers: dict[str | None, tuple[Image.Image, tuple[int, int, int, int]]] = field(
+    _layers: dict[tuple[str | None, Placement], tuple[Image.Image, tuple[int, int, int, int]]] = field(
         default_factory=dict, repr=False)
 
     @property
@@ -98,25 +140,30 @@ class Base:
     def caption_band(self) -> int:
         return round(self.side * CAPTION_SHARE)
 
-    def layer(self, band: str | None) -> Image.Image:
-        """The outlined subject on the canvas, leaving room for a caption band.
+    def layer(self, band: str | None, placement: Placement = CENTRED) -> Image.Image:
+        """The outlined subject on the canvas, leaving room for a caption band, moved by *placement*.
 
         Treat it as read-only: it is cached and shared by every caption.
         """
-        return self._layer(band)[0]
+        return self._layer(band, placement)[0]
 
-    def placement(self, band: str | None) -> tuple[int, int, int, int]:
-        """(x, y, width, height) of the cropped cut-out on that layer's canvas."""
-        return self._layer(band)[1]
+    def placement(self, band: str | None, placement: Placement = CENTRED) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of the cropped cut-out on that layer's canvas (before any rotation)."""
+        return self._layer(band, placement)[1]
 
-    def _layer(self, band: str | None):
+    def _layer(self, band: str | None, placement: Placement):
         if band not in (None, "top", "bottom"):
             raise ConfigError(f"Caption position must be top or bottom, not {band!r}.")
-        if band not in self._layers:
+        # The layer depends on where the subject is, not the caption: a caption drag reuses it.
+        subject_at = replace(placement.validate(), caption_dx=0.0, caption_dy=0.0)
+        key = (band, subject_at)
+        if key not in self._layers:
+            if len(self._layers) >= MAX_LAYERS:  # arranging makes one per wheel step; keep a few
+                self._layers.clear()
             top = self.caption_band() if band == "top" else 0
             bottom = self.side - (self.caption_band() if band == "bottom" else 0)
-            self._layers[band] = _decal(self, top, bottom)
-        return self._layers[band]
+            self._layers[key] = _decal(self, top, bottom, subject_at)
+        return self._layers[key]
 
 
 def build_base(cutout: Image.Image, outline_px: int = 8, shadow: bool = False,
@@ -135,31 +182,39 @@ def build_base(cutout: Image.Image, outline_px: int = 8, shadow: bool = False,
     return Base(side=side, outline_px=outline_px, shadow=shadow, subject=_premultiplied(crop, fit))
 
 
-def add_caption(base: Base, style: StickerStyle) -> Image.Image:
+def add_caption(base: Base, style: StickerStyle, placement: Placement = CENTRED) -> Image.Image:
     """The finished sticker: base layer plus the caption, as a new image.
 
     Outline and shadow come from *base*; the style's caption, font, colours
-    and position are used here.
+    and position are used here, and *placement* moves the subject and the caption.
     """
     style.validate()
     text = clean_caption(style.caption)
     if not text:
-        return base.layer(None).copy()
+        return base.layer(None, placement).copy()
     side, band = base.side, base.caption_band()
     edge = max(1, round(side * EDGE_MARGIN))
     caption = render_caption(text, style.font, fill=style.text_color, stroke=style.stroke_color,
                              max_width=side - 2 * edge, max_height=band - edge,
                              max_size=max(8, round(side * CAPTION_MAX_FONT)))
-    image = base.layer(style.position).copy()
+    image = base.layer(style.position, placement).copy()
     if caption is None:
         return image
-    x = (side - caption.width) // 2
-    if style.position == "top":
-        y = edge + (band - edge - caption.height) // 2
-    else:
-        y = side - band + (band - edge - caption.height) // 2
+    x, y = caption_origin(base, style.position, caption.size, placement)
     image.alpha_composite(caption, (x, y))
     return image
+
+
+def caption_origin(base: Base, position: Position, size: tuple[int, int],
+                   placement: Placement = CENTRED) -> tuple[int, int]:
+    """Top-left of a caption of *size* on the canvas: centred in its band, then moved, kept on the canvas."""
+    side, band = base.side, base.caption_band()
+    edge = max(1, round(side * EDGE_MARGIN))
+    x = (side - size[0]) // 2
+    y = edge + (band - edge - size[1]) // 2 if position == "top" else side - band + (band - edge - size[1]) // 2
+    x = min(max(0, x + round(placement.caption_dx * side)), max(0, side - size[0]))
+    y = min(max(0, y + round(placement.caption_dy * side)), max(0, side - size[1]))
+    return x, y
 
 
 def compose_sticker(cutout: Image.Image, style: StickerStyle, size: int | None = None) -> Image.Image:
@@ -215,8 +270,9 @@ def _premultiplied(crop: Image.Image, scale: float) -> np.ndarray:
     return np.asarray(pm, dtype=np.float32) * np.float32(1 / 255)
 
 
-def _decal(base: Base, top: int, bottom: int) -> tuple[Image.Image, tuple[int, int, int, int]]:
-    """Subject + white outline (+ shadow) centred in rows [top, bottom)."""
+def _decal(base: Base, top: int, bottom: int,
+           placement: Placement = CENTRED) -> tuple[Image.Image, tuple[int, int, int, int]]:
+    """Subject + white outline (+ shadow) centred in rows [top, bottom), then moved by *placement*."""
     side = base.side
     inset = _inset(side, base.outline_px, base.shadow)
     subject = base.subject
@@ -229,6 +285,13 @@ def _decal(base: Base, top: int, bottom: int) -> tuple[Image.Image, tuple[int, i
     canvas = np.zeros((side, side, 4), np.float32)
     y, x = top + (bottom - top - h) // 2, (side - w) // 2
     canvas[y:y + h, x:x + w] = subject
+    if placement.moves_subject:
+        # Scale and rotate about the subject's centre, then shift; outline and shadow follow the result.
+        m = cv2.getRotationMatrix2D((x + w / 2, y + h / 2), placement.rotation, placement.scale)
+        m[:, 2] += (placement.dx * side, placement.dy * side)
+        canvas = np.clip(cv2.warpAffine(canvas, m, (side, side), flags=cv2.INTER_LINEAR,
+                                        borderMode=cv2.BORDER_CONSTANT, borderValue=0), 0, 1)
+        x, y = round(x + placement.dx * side), round(y + placement.dy * side)
     alpha = canvas[..., 3]
     radius = base.outline_width
     if radius > 0:

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 SCREENSHOT_SIZE = (1320, 860)
 #: A screenshot run gives up waiting for the engine after this long.
 SCREENSHOT_TIMEOUT_MS = 180_000
-VIEWS = ("create", "subjects", "gallery", "packs", "settings")
+VIEWS = ("create", "subjects", "edit", "gallery", "packs", "settings")
 
 
 def ensure_qapp() -> QApplication:
@@ -84,7 +84,8 @@ def run_gui(app, image: str | None = None, caption: str | None = None, screensho
     """Open the window (returns the exit code), or render a screenshot and exit.
 
     *view* picks what a screenshot shows: the editor ("create"), the photo
-    with its subjects ("subjects"), the gallery, its first pack ("packs") or the settings dialog.
+    with its subjects ("subjects"), the edit view ("edit"), the gallery, its first pack ("packs")
+    or the settings dialog.
     """
     problem = _display_problem(headless_ok=bool(screenshot))
     if problem:
@@ -128,8 +129,8 @@ def _screenshot(qapp: QApplication, app, image: str | None, caption: str | None,
                 win.gallery.select_first()
             _when_idle(win, lambda: QTimer.singleShot(100, lambda: _save(win)))
             return
-        if view == "subjects":
-            win.drop_zone.set_mode("subjects")
+        if view in ("subjects", "edit"):
+            win.drop_zone.set_mode(view)
         if view == "settings":
             from .settings_dialog import SettingsDialog
 

@@ -23,6 +23,7 @@ from ..errors import ExportError, StickerStudioError
 from ..jobs import export as export_jobs
 from ..jobs.batch import Outcome
 from ..jobs.context import AppContext
+from ..jobs.edit import EditHistory, Edits, apply_edits, edits_meta
 from ..jobs.engines import ENGINE_CHOICES, engine_choice
 from ..jobs.generate import GenerateOptions, generate_image
 from ..jobs.inputs import expand_inputs, source_meta
@@ -31,7 +32,7 @@ from ..jobs.reopen import plan_reopen
 from ..sticker.compose import StickerStyle
 from .clipboard import put_png_on_clipboard, release_clipboard
 from .task_driver import TaskDriver
-from .views import BatchItem, PhotoView, StickerView, photo_view, sticker_view, to_qimage
+from .views import BatchItem, PhotoView, StickerView, edit_sticker_view, photo_view, sticker_view, to_qimage
 from .workers import Task
 
 log = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class EditorController(TaskDriver):
     libraryChanged = Signal()
     styleRestored = Signal(object)  # StickerStyle from a re-opened sticker
     selectionChanged = Signal(object)
+    editsChanged = Signal(object)  # Edits: what undo / redo can do changed
 
     def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -56,6 +58,8 @@ class EditorController(TaskDriver):
         self.engine = engine_choice(settings.engine)
         self.preset = settings.preset
         self.selection: Any = "auto"
+        self.history = EditHistory()  # clicks, strokes and placement on the current photo
+        self._edited_source: Any = None  # the photo the history belongs to
         self.source: Any = None
         self.source_label = ""
         self.source_meta: dict[str, Any] = {}
@@ -115,7 +119,7 @@ class EditorController(TaskDriver):
             busy=f"Downloading {name}…")
 
     def load(self, source: Any, label: str, meta: dict[str, Any] | None = None,
-             selection: Any = None) -> None:
+             selection: Any = None, edits: Edits | None = None) -> None:
         """Analyse *source* (path, bytes) and compose it with the current style.
 
         Without an explicit *selection*, "all subjects" carries over; picked
@@ -130,7 +134,11 @@ class EditorController(TaskDriver):
         self.source, self.source_label, self.source_meta = source, label, dict(meta or {})
         self.selection = selection
         self.selectionChanged.emit(self.selection)
-        style, engine = self.style, self.engine
+        if edits is not None or source != self._edited_source:
+            self.history = EditHistory(edits or Edits())  # edits belong to the photo they were made on
+            self._edited_source = source
+            self.editsChanged.emit(self.edits)
+        style, engine, current = self.style, self.engine, self.edits
         self.stepChanged.emit("analyse")
 
         def work(task: Task):
@@ -139,7 +147,7 @@ class EditorController(TaskDriver):
             photo = photo_view(analysis)
             task.report(-1, "Composing…")
             try:
-                sticker, error = self._compose_now(analysis, style, selection), None
+                sticker, error = self._compose_now(analysis, style, selection, current), None
             except StickerStudioError as exc:
                 sticker, error = None, str(exc)
             return gen, photo, sticker, style, error, self.app.pipeline.model_versions()
@@ -173,9 +181,11 @@ class EditorController(TaskDriver):
         return progress
 
     # -- composing -------------------------------------------------------------------------
-    def _compose_now(self, analysis, style: StickerStyle, selection) -> StickerView:
-        """Worker side: compose and convert for display."""
-        return sticker_view(self.app.maker.compose(analysis, style, selection))
+    def _compose_now(self, analysis, style: StickerStyle, selection, edits: Edits) -> StickerView:
+        """Worker side: compose with the edits and convert for display (the edit view's images too)."""
+        maker = self.app.maker
+        before = maker.pipeline.cutout(analysis, selection).image
+        return edit_sticker_view(apply_edits(maker, analysis, edits, style, selection), edits, before)
 
     def _show_sticker(self, sticker: StickerView | None) -> None:
         if sticker is not None:
@@ -204,6 +214,7 @@ class EditorController(TaskDriver):
         self._compose_running = True
         self._compose_dirty = False
         gen, analysis, style, selection = self._generation, self.photo.analysis, self.style, self.selection
+        edits = self.edits
         self.stepChanged.emit("compose")
 
         def done(sticker: StickerView) -> None:
@@ -218,7 +229,7 @@ class EditorController(TaskDriver):
                 self._error(text)
             self._after_compose()
 
-        self._submit(lambda task: self._compose_now(analysis, style, selection), "compose", done, failed)
+        self._submit(lambda task: self._compose_now(analysis, style, selection, edits), "compose", done, failed)
 
     def _after_compose(self) -> None:
         if self._compose_dirty:
@@ -244,6 +255,34 @@ class EditorController(TaskDriver):
     def set_all_subjects(self, on: bool) -> None:
         self.set_selection("all" if on else "auto")
 
+    # -- edits (clicks, brush, arrange; undo / redo) -------------------------------------------
+    @property
+    def edits(self) -> Edits:
+        return self.history.current
+
+    def edit(self, edits: Edits) -> None:
+        """Make *edits* current (one undo step) and re-make the sticker from the photo off the GUI thread."""
+        if self.photo is None or edits == self.edits:
+            return
+        self.history.push(edits)
+        self.editsChanged.emit(edits)
+        self._request_compose()
+
+    def undo_edit(self) -> None:
+        if self.history.can_undo:
+            self.editsChanged.emit(self.history.undo())
+            self._request_compose()
+
+    def redo_edit(self) -> None:
+        if self.history.can_redo:
+            self.editsChanged.emit(self.history.redo())
+            self._request_compose()
+
+    def source_scale(self) -> float:
+        """Source pixels per working-copy pixel (edits are stored in the source's pixels)."""
+        a = self.photo.analysis
+        return a.source_size[0] / a.rgb.shape[1]
+
     def set_engine(self, choice: str) -> None:
         if choice not in ENGINE_CHOICES or choice == self.engine:
             return
@@ -264,6 +303,8 @@ class EditorController(TaskDriver):
             self._error("There is no sticker to save yet; drop a photo first.")
             return
         sticker, preset, meta = self.sticker, self.preset, dict(self.source_meta)
+        if sticker.edits is not None:
+            meta.update(edits_meta(sticker.edits))  # stored so the sticker re-opens editable
         if sticker.made is None:
             if target is None:
                 self.message.emit("info", "This sticker is already in the library.")
@@ -424,8 +465,10 @@ class EditorController(TaskDriver):
         if plan.preset:
             self.preset = plan.preset
         self.styleRestored.emit(plan.style)
+        if plan.problem:
+            self.message.emit("info", plan.problem)
         if plan.source is not None:
-            self.load(plan.source, plan.source.name, plan.meta, selection=plan.selection)
+            self.load(plan.source, plan.source.name, plan.meta, selection=plan.selection, edits=plan.edits)
             return
         self._generation += 1
         gen = self._generation
@@ -435,6 +478,8 @@ class EditorController(TaskDriver):
                 return
             self.source, self.source_label, self.source_meta = None, entry.title, {}
             self.photo = None
+            self.history, self._edited_source = EditHistory(), None  # a finished image has nothing to undo
+            self.editsChanged.emit(self.edits)
             self.photoChanged.emit(None)
             self._static_hint_shown = False
             self.timings = {}

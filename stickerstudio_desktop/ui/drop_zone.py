@@ -29,6 +29,8 @@ from .preview import PreviewView
 
 #: Encoded image types we take as-is from a drop or the clipboard (best first).
 IMAGE_MIME = ("image/png", "image/webp", "image/jpeg", "image/gif", "image/bmp", "image/tiff")
+#: The preview card's views, in the order of their segment buttons (ids in the button group).
+VIEW_MODES = ("sticker", "subjects", "edit")
 
 
 @dataclass
@@ -136,6 +138,7 @@ class DropZone(QFrame):
         self.setAccessibleName("Drop zone")
         self.setAccessibleDescription("Drop image files, image data or a web image link here.")
         self._hovering = False
+        self._last_mode = "sticker"
         outer = QVBoxLayout(self)
         outer.setContentsMargins(14, 12, 14, 12)
         outer.setSpacing(6)
@@ -165,7 +168,8 @@ class DropZone(QFrame):
         self.stack.addWidget(self.preview)
         outer.addLayout(self.stack, 1)
         self.header.hide()
-        self.view_group.idClicked.connect(lambda i: self.set_mode("sticker" if i == 0 else "subjects"))
+        self.edit_view: QWidget | None = None
+        self.view_group.idClicked.connect(lambda i: self.set_mode(VIEW_MODES[i]))
 
     def _segment(self, text: str, icon_name: str, name: str, tip: str) -> QPushButton:
         b = QPushButton(icon(icon_name), text)
@@ -174,18 +178,40 @@ class DropZone(QFrame):
         b.setToolTip(tip)
         b.setAccessibleName(f"{text} view")
         b.setIconSize(QSize(16, 16))
-        self.view_group.addButton(b, 0 if icon_name == "sticker" else 1)
+        b.setProperty("mode", icon_name)
+        self.view_group.addButton(b, VIEW_MODES.index(icon_name))
         return b
+
+    def add_edit_view(self, view: QWidget) -> None:
+        """The third view, Edit (clicks, brush, arrange), beside Sticker and Subjects."""
+        self.subjects_button.setObjectName("SegmentMiddle")
+        self.edit_button = self._segment("Edit", "edit", "SegmentLast",
+                                         "Fix the cut-out with clicks and a brush, and arrange the sticker")
+        row = self.header.layout()
+        row.insertWidget(row.indexOf(self.subjects_button) + 1, self.edit_button)
+        self.edit_view = view
+        self.stack.addWidget(view)
 
     # -- state ------------------------------------------------------------------------
     def show_content(self, on: bool) -> None:
-        self.stack.setCurrentWidget(self.preview if on else self.empty)
+        editing = self.mode == "edit" and self.edit_view is not None
+        self.stack.setCurrentWidget((self.edit_view if editing else self.preview) if on else self.empty)
         self.header.setVisible(on)
 
+    @property
+    def mode(self) -> str:
+        return self.view_group.checkedButton().property("mode") or "sticker"
+
     def set_mode(self, mode: str) -> None:
-        (self.subjects_button if mode == "subjects" else self.sticker_button).setChecked(True)
-        if self.preview.mode != mode:
+        if mode == "edit" and self.edit_view is None:
+            mode = "sticker"
+        self.view_group.button(VIEW_MODES.index(mode)).setChecked(True)
+        if self.stack.currentWidget() is not self.empty:
+            self.stack.setCurrentWidget(self.edit_view if mode == "edit" else self.preview)
+        if mode != "edit" and self.preview.mode != mode:
             self.preview.set_mode(mode)
+        if mode != self._last_mode:
+            self._last_mode = mode
             self.modeChanged.emit(mode)
 
     def set_subject_count(self, n: int) -> None:
@@ -244,7 +270,9 @@ class DropZone(QFrame):
 
     def show_hint(self, subject_count: int, has_sticker: bool) -> None:
         """The line above the preview: what a click or drag does in the current view."""
-        if self.preview.mode == "subjects":
+        if self.mode == "edit":
+            text = "Click adds, right-click removes; brush, arrange, Ctrl+Z undoes."
+        elif self.preview.mode == "subjects":
             n = subject_count
             text = "Click a subject to include or exclude it." if n > 1 else \
                 ("One subject found." if n == 1 else "No subject found.")

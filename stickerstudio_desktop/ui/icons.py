@@ -230,6 +230,13 @@ def _sticker(s, f):
     _create(s, f)
 
 
+def _edit(s, f):
+    """A pencil: the edit view."""
+    _poly(s, (4, 20), (5, 15.5), (15.5, 5), (19, 8.5), (8.5, 19), (4, 20))
+    s.moveTo(13.5, 7)
+    s.lineTo(17, 10.5)
+
+
 def _stop(s, f):
     _rrect(f, 6, 6, 12, 12, 2)
 
@@ -254,7 +261,7 @@ ICONS: dict[str, Draw] = {
     "trash": _trash, "undo": _undo, "close": _close, "image": _image, "refresh": _refresh,
     "pause": _pause, "play": _play, "chart": _chart, "quit": _power, "window": _window,
     "info": _info, "error": _error, "success": _check, "subjects": _subjects, "sticker": _sticker,
-    "stop": _stop, "folder": _folder,
+    "stop": _stop, "folder": _folder, "edit": _edit,
 }
 
 

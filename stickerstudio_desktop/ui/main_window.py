@@ -34,6 +34,7 @@ from ..sticker.presets import get_preset
 from .controller import EditorController
 from .controls import StickerControls
 from .drop_zone import DropZone, payload_from_mime
+from .edit_view import EditView
 from .gallery import GalleryView
 from .icons import app_icon, icon
 from .menus import build_menus, build_toolbar, make_action
@@ -105,8 +106,10 @@ class MainWindow(QMainWindow):
         self.export_action = act("&Export…", "export", "Save the sticker into the library and to a file you choose",
                                  self.export, S.SaveAs)
         self.copy_action = act("&Copy", "copy", "Copy the sticker with transparency", self.copy, S.Copy)
-        self.undo_action = act("&Undo delete", "undo", "Bring back the sticker you just deleted", self.undo_delete,
-                               S.Undo)
+        self.undo_action = act("&Undo", "undo", "Undo the last edit, or bring back the sticker you just deleted",
+                               self.undo, S.Undo)
+        self.redo_action = act("&Redo", "refresh", "Redo the edit you undid", self.controller.redo_edit,
+                               "Ctrl+Shift+Z")
         self.settings_action = act("Se&ttings…", "settings", "Keys, defaults, metrics and training",
                                    self.open_settings, S.Preferences)
         if self.settings_action.shortcut().isEmpty():
@@ -140,6 +143,8 @@ class MainWindow(QMainWindow):
         self.drop_zone = DropZone(self.open_action, self.paste_action)
         self.drop_zone.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.preview = self.drop_zone.preview
+        self.edit_view = EditView(self.controller)
+        self.drop_zone.add_edit_view(self.edit_view)
         left.addWidget(self.drop_zone, 1)
         self.prompt_bar = PromptBar(self.generate_action)
         self.prompt_bar.generateRequested.connect(self.generate)
@@ -192,6 +197,7 @@ class MainWindow(QMainWindow):
         c.libraryChanged.connect(self._on_library_changed)
         c.styleRestored.connect(self._on_style_restored)
         c.selectionChanged.connect(lambda sel: self.controls.set_all_subjects(sel == "all"))
+        c.editsChanged.connect(lambda _: self._update_actions())
         self.controls.styleChanged.connect(self._on_style_changed)
         self.controls.engineChanged.connect(self._on_engine_changed)
         self.controls.presetChanged.connect(self._on_preset_changed)
@@ -345,6 +351,13 @@ class MainWindow(QMainWindow):
     def undo_delete(self) -> None:
         self.trash.undo()
 
+    def undo(self) -> None:
+        """Ctrl+Z: the last edit of the sticker being made; in the gallery (or with no edit), the delete."""
+        if self.tabs.currentIndex() == 0 and self.controller.history.can_undo:
+            self.controller.undo_edit()
+        else:
+            self.undo_delete()
+
     # -- settings -------------------------------------------------------------------------------------
     def open_settings(self) -> None:
         from .settings_dialog import SettingsDialog
@@ -415,6 +428,8 @@ class MainWindow(QMainWindow):
         self.preview.set_selected(sticker.indices if sticker is not None else [])
         if sticker is not None or self.controller.photo is not None:
             self.drop_zone.show_content(True)
+        # A sticker re-opened without its photo has nothing to edit.
+        self.drop_zone.edit_button.setEnabled(sticker is None or sticker.made is not None)
         if sticker is not None and sticker.made is None:
             self.drop_zone.set_mode("sticker")
             self.setWindowTitle(f"{sticker.entry.title or 'Saved sticker'} — Sticker Studio")
@@ -464,7 +479,8 @@ class MainWindow(QMainWindow):
         can_cancel = self.controller.can_cancel
         self.cancel_action.setEnabled(can_cancel)
         self.cancel_button.setEnabled(can_cancel)
-        self.undo_action.setEnabled(self.trash.can_undo)
+        self.undo_action.setEnabled(self.trash.can_undo or self.controller.history.can_undo)
+        self.redo_action.setEnabled(self.controller.history.can_redo)
 
     # -- window lifetime -------------------------------------------------------------------------------
     def showEvent(self, event) -> None:  # noqa: N802

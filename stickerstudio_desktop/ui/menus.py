@@ -31,7 +31,7 @@ def build_menus(win) -> None:
               win.settings_action, None, win.tray.quit):
         m.addSeparator() if a is None else m.addAction(a)
     m = mb.addMenu("&Edit")
-    for a in (win.copy_action, win.paste_action, None, win.undo_action, None, win.generate_action,
+    for a in (win.copy_action, win.paste_action, None, win.undo_action, win.redo_action, None, win.generate_action,
               win.cancel_action):
         m.addSeparator() if a is None else m.addAction(a)
     m = mb.addMenu("&View")

@@ -110,7 +110,9 @@ QPushButton#Segment {{ border-radius: 0; padding: 6px 12px; }}
 QPushButton#Segment:checked {{ background: {t.accent}; color: {t.accent_text}; border-color: {t.accent}; }}
 QPushButton#SegmentFirst {{ border-top-right-radius: 0; border-bottom-right-radius: 0; padding: 6px 12px; }}
 QPushButton#SegmentLast {{ border-top-left-radius: 0; border-bottom-left-radius: 0; padding: 6px 12px; }}
-QPushButton#SegmentFirst:checked, QPushButton#SegmentLast:checked {{ background: {t.accent};
+QPushButton#SegmentMiddle {{ border-radius: 0; padding: 6px 12px; }}
+QPushButton#SegmentFirst:checked, QPushButton#SegmentMiddle:checked, QPushButton#SegmentLast:checked {{
+    background: {t.accent};
     color: {t.accent_text}; border-color: {t.accent}; }}
 QPushButton#Swatch {{ text-align: left; padding: 6px 10px; }}
 QToolBar {{ background: {t.window}; border: none; padding: 6px 10px; spacing: 4px; }}

@@ -46,6 +46,9 @@ class StickerView:
     made: Any = None
     entry: Any = None
     indices: list[int] = field(default_factory=list)
+    edits: Any = None  # the Edits it was made with (saved with it)
+    cutout: QImage | None = None  # the edited cut-out at the working copy's size (the edit view)
+    before: QImage | None = None  # the cut-out without edits (the edit view's before/after toggle)
 
 
 @dataclass
@@ -60,6 +63,13 @@ def photo_view(analysis) -> PhotoView:
     """The Subjects view's data for an analysis (worker side: QImage conversion and outlines)."""
     return PhotoView(analysis, rgb_to_qimage(analysis.rgb),
                      subject_outlines(analysis.instances, analysis.rgb.shape[:2]))
+
+
+def edit_sticker_view(made, edits, before: Image.Image) -> StickerView:
+    """The Sticker and Edit views' data for a sticker made with *edits* (worker side)."""
+    view = sticker_view(made)
+    view.edits, view.cutout, view.before = edits, to_qimage(made.cutout.image), to_qimage(before)
+    return view
 
 
 def sticker_view(made) -> StickerView:

@@ -29,8 +29,8 @@ from stickerstudio_desktop.errors import StickerStudioError
 
 from . import realgt
 from .manifest_writer import update_top
-from .scoring import SOLID, iou
 from .realcard import SALIENT
+from .scoring import SOLID, iou
 
 FAST, FULL = SALIENT  # the fast model first
 #: Candidate limits per measure: these quantiles of its values on the split.

@@ -26,8 +26,8 @@ from ..errors import ConfigError, ImageLoadError, ModelError
 from ..imaging import load_image
 from ..imaging.load import DEFAULT_MAX_PIXELS
 from ..metrics import METRICS
-from .classifier import StyleClassifier
 from .cascade import doubts, unsure
+from .classifier import StyleClassifier
 from .manifest import CASCADE, STUDENT, UNCLEAR, Manifest, load_manifest
 from .names import ENGINES, STYLES, yolo_model
 from .prompts import Click, apply_clicks, check_clicks

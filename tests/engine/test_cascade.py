@@ -25,7 +25,8 @@ def test_doubts_grow_with_a_blurry_split_map_and_an_unsure_classifier():
     crisp = np.zeros((100, 100), np.float32)
     crisp[20:80, 20:80] = 1.0
     sure = doubts([_part(crisp)], [0], crisp.shape, StyleResult("normal", 0.99, "c"))
-    assert sure == {"soft": 0.0, "parts": 1.0, "left_out": 0.0, "empty": pytest.approx(0.64), "style": pytest.approx(0.01)}
+    assert sure == {"soft": 0.0, "parts": 1.0, "left_out": 0.0,
+                    "empty": pytest.approx(0.64), "style": pytest.approx(0.01)}
     blurry = crisp.copy()
     blurry[10:20, 20:80] = 0.4  # a soft band beside the subject
     second = np.zeros_like(crisp)

@@ -50,7 +50,8 @@ test: test-models
 # Rebuild the bundled models from scratch (hours on a CPU; every step resumes):
 # classifier, students (three training phases), their evaluation (docs/model-card.md),
 # the gate that bundles a student into models/ only when it improves the app, the cascade's
-# limit (realgt train), and the routing table decided on the real-image judges (../shared/realgt, held-out illustrations).
+# limit (realgt train) and the routing table decided on the real-image judges
+# (../shared/realgt, held-out illustrations).
 train-models: test-models
 	$(PY) -m trainer.classifier.build
 	$(PY) -m trainer.students.build

@@ -49,14 +49,16 @@ test: test-models
 
 # Rebuild the bundled models from scratch (hours on a CPU; every step resumes):
 # classifier, students (three training phases), their evaluation (docs/model-card.md),
-# the gate that bundles a student into models/ only when it improves the app, and the
-# routing table decided on the real-image judges (../shared/realgt, held-out illustrations).
+# the gate that bundles a student into models/ only when it improves the app, the cascade's
+# limit (realgt train) and the routing table decided on the real-image judges
+# (../shared/realgt, held-out illustrations).
 train-models: test-models
 	$(PY) -m trainer.classifier.build
 	$(PY) -m trainer.students.build
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --students
 	$(PY) -m trainer.students.publish
 	$(PY) -m trainer.data.heldout_art
+	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(PY) -m trainer.cascade
 	STICKERSTUDIO_MODEL_CACHE=$(TEST_MODEL_CACHE) $(VENV)/bin/stickerstudio-train eval --real
 	$(PY) -m trainer.routes
 

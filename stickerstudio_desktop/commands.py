@@ -191,6 +191,10 @@ def cmd_models(ctx: AppContext, args: argparse.Namespace) -> int:
             print(f"{r['name']:<18} {r['kind']:<10} {r['version']:<22} {r['status']:<10} {r['file']}")
         if manifest.routing:
             print("auto runs: " + " · ".join(f"{style} → {route}" for style, route in manifest.routing.items()))
+        if manifest.cascade:
+            c = manifest.cascade
+            print(f"cascade: {c.fast}, and {c.full} where {c.fast} is unsure ("
+                  + ", ".join(f"{k} > {v:g}" for k, v in c.limits.items()) + ")")
     return 1 if bad else 0
 
 

@@ -54,11 +54,16 @@ def update_manifest(models_dir: Path, name: str, entry: dict) -> Path:
     return atomic_write_bytes(path, dump_manifest(raw).encode("utf-8"))
 
 
-def update_routing(models_dir: Path, routing: dict[str, str]) -> Path:
-    """Replace the manifest's top-level routing table (temp file + rename); model entries keep their text."""
+def update_top(models_dir: Path, key: str, value: Any) -> Path:
+    """Replace one top-level manifest entry (temp file + rename); model entries keep their text."""
     path = Path(models_dir) / "manifest.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
     models = raw.pop("models")
-    raw["routing"] = routing
-    raw["models"] = models  # the table sits above the models, where a reader meets it first
+    raw[key] = value
+    raw["models"] = models  # tables sit above the models, where a reader meets them first
     return atomic_write_bytes(path, dump_manifest(raw).encode("utf-8"))
+
+
+def update_routing(models_dir: Path, routing: dict[str, str]) -> Path:
+    """Replace the manifest's routing table."""
+    return update_top(models_dir, "routing", routing)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Sequence
@@ -20,6 +21,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
+from stickerstudio_desktop.engine.manifest import CASCADE, UNCLEAR
+from stickerstudio_desktop.engine.names import STYLES
 from stickerstudio_desktop.engine.pipeline import Pipeline
 from stickerstudio_desktop.engine.subjects import PART_MAX_GAP, PART_MIN_AREA, PEER_MIN_AREA, salience
 from stickerstudio_desktop.errors import ConfigError
@@ -63,9 +66,20 @@ def main_part(analysis) -> list[int]:
 RULES = {f"{SALIENT[0]}-main-part": main_part, f"{SALIENT[0]}-all-parts": "all"}
 
 
+def cascade_pipeline(pipeline: Pipeline) -> Pipeline | None:
+    """A pipeline like *pipeline* whose ``auto`` sends every image through the manifest's cascade (None: no cascade)."""
+    m = pipeline.manifest
+    if m.cascade is None:
+        return None
+    return Pipeline(paths=pipeline.paths, manifest=replace(m, routing={k: CASCADE for k in (*STYLES, UNCLEAR)}))
+
+
 def cutters(pipeline: Pipeline, style: str) -> dict[str, realgt.Cutter]:
-    """The app's engines, the style's student on its own when one is installed, the other subject rules."""
+    """The app's engines, the cascade and the style's student on their own when installed, the other subject rules."""
     out = {e: realgt.pipeline_cutter(pipeline, e) for e in JUDGED}
+    cascaded = cascade_pipeline(pipeline)
+    if cascaded is not None:
+        out[CASCADE] = realgt.pipeline_cutter(cascaded, "auto")
     out.update({name: realgt.pipeline_cutter(pipeline, SALIENT[0], rule) for name, rule in RULES.items()})
     student = pipeline.yolo(style)
     if student is not None:
@@ -270,7 +284,7 @@ def run(pipeline: Pipeline, *, root: Path | None = None, art_dir: Path = ART_DIR
         block, scores = judge(items, cutters(pipeline, JUDGES[name]), log)
         report["judges"][name] = block
         sheets[name] = {e: worst_sheet(items, scores, e, doc.parent / "images" / f"{prefix[name]}-worst-{e}.png")
-                        for e in scores if e not in RULES}
+                        for e in scores if e not in RULES and e != CASCADE}  # auto's sheet shows the cascade
     report["machine"] = {"cpu": cpu_name(), "cores": os.cpu_count(),
                          "load_avg_1min_at_end": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None}
     report["sheets"] = {j: {e: str(p) for e, p in s.items()} for j, s in sheets.items()}

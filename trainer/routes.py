@@ -2,7 +2,8 @@
 
 A style goes to its YOLO student only where that student (already through the bundling gate
 on held-out composites) is at least as good as U²-Net (full) on the style's judge, overall and
-in every source and category; otherwise to the better of the salient models on that judge,
+in every source and category; otherwise to the best of the salient models and the manifest's
+cascade (U²-Netp, and U²-Net where its cut-out is unsure: ``trainer.cascade``) on that judge,
 the faster one on a tie. Quality wins over speed. Images of unclear style go to the salient
 model that cuts photos best: a student is never asked to cut what the classifier cannot place.
 
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 from stickerstudio_desktop.config.paths import ROOT_DIR
-from stickerstudio_desktop.engine.manifest import STUDENT, UNCLEAR, load_manifest
+from stickerstudio_desktop.engine.manifest import CASCADE, STUDENT, UNCLEAR, load_manifest
 from stickerstudio_desktop.engine.names import yolo_model
 from stickerstudio_desktop.errors import StickerStudioError
 
@@ -38,7 +39,8 @@ def decide_routes(report: dict, current: dict[str, str]) -> tuple[dict[str, str]
             reasons.append(f"{style}: no {judge} judge in the report; keeps {current.get(style, STUDENT)}")
             continue
         eng = block["engines"]
-        best = max(SALIENT, key=lambda e: (eng[e]["miou"], -SALIENT.index(e)))
+        order = [e for e in (SALIENT[0], CASCADE, *SALIENT[1:]) if e in eng]  # fastest first: a tie goes to it
+        best = max(order, key=lambda e: (eng[e]["miou"], -order.index(e)))
         if judge == "photos":
             unclear = best
         student = yolo_model(style)

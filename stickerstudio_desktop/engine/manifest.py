@@ -15,12 +15,16 @@ from typing import Any
 
 from ..config.paths import bundled
 from ..errors import ModelError
+from .cascade import MEASURES
 
 KINDS = ("classifier", "yolo-seg", "salient")
 #: A routing value that hands the style to its YOLO student (``yolo_<style>``) when one is installed.
 STUDENT = "student"
 #: The routing key for images whose style the classifier is unsure of.
 UNCLEAR = "unclear"
+#: A routing value that runs the manifest's ``cascade``: its fast model, and its full one where the
+#: fast cut-out is unsure (``engine.cascade``).
+CASCADE = "cascade"
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,15 @@ def _contract(raw: dict[str, Any], name: str) -> InputContract:
 
 
 @dataclass(frozen=True)
+class Cascade:
+    """Run *fast*; where any of ``engine.cascade.doubts`` exceeds its limit, run *full* and keep its cut-out."""
+
+    fast: str
+    full: str
+    limits: dict[str, float]
+
+
+@dataclass(frozen=True)
 class Manifest:
     directory: Path
     models: dict[str, ModelSpec]
@@ -76,6 +89,8 @@ class Manifest:
     #: model's name. Written by ``trainer.routes`` from the real-image judges (docs/model-card.md);
     #: a style without an entry goes to its student when one is installed.
     routing: dict[str, str] = field(default_factory=dict)
+    #: What the ``cascade`` route runs; None when the manifest has none (then no route may name it).
+    cascade: Cascade | None = None
 
     def get(self, name: str) -> ModelSpec:
         try:
@@ -112,16 +127,32 @@ def load_manifest(directory: Path | None = None) -> Manifest:
             license=str(m.get("license", "")), source=m.get("source"),
             extra={k: v for k, v in m.items() if k not in known},
         )
-    return Manifest(directory=directory, models=models, routing=_routing(raw.get("routing", {}), models, path))
+    cascade = _cascade(raw.get("cascade"), models, path)
+    return Manifest(directory=directory, models=models, cascade=cascade,
+                    routing=_routing(raw.get("routing", {}), models, path, cascade is not None))
 
 
-def _routing(raw: Any, models: dict[str, ModelSpec], path: Path) -> dict[str, str]:
-    salient = {n for n, m in models.items() if m.kind == "salient"}
-    if not isinstance(raw, dict) or any(not isinstance(v, str) or (v != STUDENT and v not in salient)
-                                        for v in raw.values()):
-        raise ModelError(f"The routing table in {path} must map styles to '{STUDENT}' or a salient model "
-                         f"({', '.join(sorted(salient))}).")
+def _routing(raw: Any, models: dict[str, ModelSpec], path: Path, has_cascade: bool) -> dict[str, str]:
+    allowed = {n for n, m in models.items() if m.kind == "salient"} | {STUDENT} | ({CASCADE} if has_cascade else set())
+    if not isinstance(raw, dict) or any(not isinstance(v, str) or v not in allowed for v in raw.values()):
+        raise ModelError(f"The routing table in {path} must map styles to one of {', '.join(sorted(allowed))}.")
     return {str(k): v for k, v in raw.items()}
+
+
+def _cascade(raw: Any, models: dict[str, ModelSpec], path: Path) -> Cascade | None:
+    if raw is None:
+        return None
+    salient = {n for n, m in models.items() if m.kind == "salient"}
+    try:
+        limits = {str(k): float(v) for k, v in raw["limits"].items()}
+        cascade = Cascade(fast=raw["fast"], full=raw["full"], limits=limits)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        cascade = None
+    if cascade is None or cascade.fast not in salient or cascade.full not in salient \
+            or not set(cascade.limits) <= set(MEASURES):
+        raise ModelError(f"The cascade in {path} needs fast and full salient models ({', '.join(sorted(salient))}) "
+                         f"and limits on {', '.join(MEASURES)} only.")
+    return cascade
 
 
 def sha256_file(path: Path, chunk: int = 1 << 20) -> str:

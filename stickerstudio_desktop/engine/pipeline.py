@@ -26,8 +26,9 @@ from ..errors import ConfigError, ImageLoadError, ModelError
 from ..imaging import load_image
 from ..imaging.load import DEFAULT_MAX_PIXELS
 from ..metrics import METRICS
+from .cascade import doubts, unsure
 from .classifier import StyleClassifier
-from .manifest import STUDENT, UNCLEAR, Manifest, load_manifest
+from .manifest import CASCADE, STUDENT, UNCLEAR, Manifest, load_manifest
 from .names import ENGINES, STYLES, yolo_model
 from .prompts import Click, apply_clicks, check_clicks
 from .refine import refine
@@ -213,12 +214,30 @@ class Pipeline:
             route = SALIENT_DEFAULT
         elif engine == "auto" and style is not None and style.score < ROUTE_MIN_SCORE:
             note = f"the style is unclear ({style.score:.0%} {style.style}); used {route}"
+        if route == CASCADE:
+            return self._cascade(rgb, style, timings, note)
         seg = self.salient(route)
         with self._stage(timings, "segment", route):
             return route, seg.segment(rgb), note
 
+    def _cascade(self, rgb: np.ndarray, style: StyleResult | None, timings: Timings,
+                 note: str) -> tuple[str, list[Instance], str]:
+        """The manifest cascade's fast model, or its full one where the fast cut-out is unsure."""
+        cascade = self.manifest.cascade
+        assert cascade is not None  # load_manifest refuses a cascade route without one
+        with self._stage(timings, "segment", cascade.fast):
+            found = self.salient(cascade.fast).segment(rgb)
+        shape = rgb.shape[:2]
+        why = unsure(doubts(found, choose(found, "auto", shape), shape, style), cascade.limits)
+        if not why:
+            return cascade.fast, found, note
+        with self._stage(timings, "segment", cascade.full):
+            found = self.salient(cascade.full).segment(rgb)
+        used = f"{cascade.fast} was unsure ({', '.join(why)}); used {cascade.full}"
+        return cascade.full, found, f"{note}; {used}" if note else used
+
     def route(self, style: StyleResult | None) -> str:
-        """What ``auto`` runs for an image of *style*: ``student`` or a salient model's name.
+        """What ``auto`` runs for an image of *style*: ``student``, ``cascade`` or a salient model's name.
 
         The manifest's routing table decides (``trainer.routes`` writes it from the real-image judges); a
         style it does not name goes to its student when one is installed, and an image whose style

@@ -139,7 +139,9 @@ def test_fonts_and_models(capsys):
     from stickerstudio_desktop.engine.manifest import load_manifest
 
     routing = " · ".join(f"{k} → {v}" for k, v in load_manifest().routing.items())
-    assert f"auto runs: {routing}" in capsys.readouterr().out and "normal → " in routing  # the bundled table
+    out = capsys.readouterr().out
+    assert f"auto runs: {routing}" in out and "normal → " in routing  # the bundled table
+    assert "cascade: u2netp, and u2net where u2netp is unsure (empty > " in out  # what the cascade route runs
 
 
 @pytest.mark.parametrize("argv,code,needle", [

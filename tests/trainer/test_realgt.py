@@ -125,6 +125,7 @@ def test_judges_score_what_the_app_delivers_and_write_the_card(shared_pipeline, 
     photos, art = report["judges"]["photos"], report["judges"]["illustrations"]
     assert photos["n"] == 4 and set(realcard.JUDGED) <= set(photos["engines"])
     assert art["n"] == 3 and "yolo_animated" in art["engines"]  # the bundled student, on its own
+    assert "cascade" in photos["engines"] and "cascade" in art["engines"]  # the manifest's cascade, on its own
     ref = photos["engines"]["u2net"]
     assert ref["n"] == 4 and 0.3 < ref["miou"] <= 1.0  # U²-Net cuts real photos far better than nothing
     assert photos["time_vs_reference"]["u2net"] == 1.0

@@ -75,3 +75,11 @@ def test_router_targets_read_the_classifiers_held_out_scores():
     assert overall["measured"].startswith("97.0% of 100") and overall["pass"]
     assert ai["measured"] == "85.0% of 20" and not ai["pass"]
     assert router_targets({}) == []
+
+
+def test_the_cascade_is_routed_where_it_beats_both_salient_models_and_a_tie_goes_to_the_faster():
+    report = {"judges": {"photos": _block(auto=0.80, u2netp=0.79, u2net=0.80, cascade=0.81),
+                         "illustrations": _block(auto=0.85, u2netp=0.80, u2net=0.84, cascade=0.84)}}
+    routes, reasons = decide_routes(report, {})
+    assert routes == {"normal": "cascade", "animated": "cascade", "unclear": "cascade"}
+    assert any(r.startswith("normal: cascade (mIoU 0.810") for r in reasons)

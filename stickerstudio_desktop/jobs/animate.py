@@ -72,7 +72,8 @@ def animate_one(ctx: AppContext, source: Path, options: AnimateOptions, control:
     message = ""
     longest = limits.max_duration_ms / 1000.0 * options.speed  # source seconds that fit
     if end - start > longest:
-        message = (f"The clip is {end - start:.1f} s; {preset.name.capitalize()} allows {limits.max_duration_ms / 1000:g} s, "
+        allowed = limits.max_duration_ms / 1000
+        message = (f"The clip is {end - start:.1f} s; {preset.name.capitalize()} allows {allowed:g} s, "
                    f"so it was trimmed to {start:g}–{start + longest:g} s.")
         end = start + longest
     fps = min(f for f in (options.fps, limits.max_fps) if f)
@@ -117,5 +118,6 @@ def _still(ctx: AppContext, source: Path, options: AnimateOptions, engine: str) 
     encoded = maker.encode(made, options.preset)
     entry = maker.save(made, options.preset, source_meta(source)) if options.save else None
     target = output_path(options.output, source, encoded.extension, False)
-    written = write_encoded(encoded, get_preset(options.preset), target, overwrite=options.overwrite) if target else None
+    written = (write_encoded(encoded, get_preset(options.preset), target, overwrite=options.overwrite)
+               if target else None)
     return AnimatedItem(source, encoded, 1, 1, made.analysis.engine, "", entry, written)

@@ -121,7 +121,10 @@ class Base:
 
 def build_base(cutout: Image.Image, outline_px: int = 8, shadow: bool = False,
                size: int | None = None, box: tuple[int, int, int, int] | None = None) -> Base:
-    """Crop the cut-out to its subject (or to *box*, one for every frame of a clip) and scale it for a *size*-pixel canvas."""
+    """Crop the cut-out to its subject and scale it for a *size*-pixel canvas.
+
+    A clip passes one *box* for all its frames, so the sticker does not jitter.
+    """
     _check_outline(outline_px)
     image = _as_rgba(cutout)
     if box is None:

@@ -196,3 +196,25 @@ def test_gallery_plays_animated_stickers_on_hover(qtbot, window):
     qtbot.mouseMove(viewport, gallery.list.visualItemRect(items[min(items)]).center())
     qtbot.wait(250)
     assert not gallery.hover.playing
+
+
+def test_clip_panel_cuts_to_the_platform_limit_and_says_so(qtbot):
+    from stickerstudio_desktop.ui.clip_panel import ClipPanel, clip_view
+
+    panel = ClipPanel()
+    qtbot.addWidget(panel)
+    panel.resize(640, 480)
+    panel.show()
+    frames = real_frames()
+    panel.set_clip(clip_view("three.gif", frames, [1500, 1500, 1500]), limit_s=3.0, platform="Telegram")
+    assert panel.trim == (0.0, 3.0)
+    assert panel.limit_label.isVisible() and "Telegram stickers last at most 3 s" in panel.limit_label.text()
+    assert panel.time_label.text() == "0.0–3.0 s of 4.5 s"
+    panel.play_button.click()
+    assert panel.player.playing and panel.play_button.accessibleName() == "Pause"
+    qtbot.waitUntil(lambda: panel.player.index == 1, timeout=5_000)
+    assert panel.timeline.playhead_s == pytest.approx(1.5)  # the playhead follows the player
+    panel.play_button.click()
+    assert not panel.player.playing
+    panel.set_limit(None)
+    assert not panel.limit_label.isVisible()

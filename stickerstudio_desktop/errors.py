@@ -13,6 +13,10 @@ class ImageLoadError(StickerStudioError):
     """An input could not be read as an image."""
 
 
+class ClipError(ImageLoadError):
+    """A clip (GIF, animated WebP/PNG, video) could not be read, or is not one we can make a sticker of."""
+
+
 class ModelError(StickerStudioError):
     """A model file is missing, corrupt or does not meet its contract."""
 

@@ -8,17 +8,17 @@ from typing import Any, Iterable
 from ..engine.prompts import Click
 from ..engine.subjects import Selection
 from ..errors import UsageError
-from ..imaging.suffixes import is_image_name
+from ..imaging.suffixes import is_input_name
 from ..library.emoji import split_emojis
 
 
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders expand to their image files, sorted."""
+    """Files as given; folders expand to their image and video files, sorted."""
     out: list[Path] = []
     for raw in inputs:
         p = Path(raw)
         if p.is_dir():
-            out.extend(sorted(c for c in p.iterdir() if is_image_name(c)))
+            out.extend(sorted(c for c in p.iterdir() if is_input_name(c)))
         else:
             out.append(p)
     return out

@@ -20,7 +20,9 @@ from PIL import Image
 from ..errors import ExportError, StickerStudioError
 from ..files import atomic_dir, atomic_write_bytes
 from ..library.packs import Pack, PackSticker
-from ..sticker.presets import EncodedSticker, Preset, encode_sticker, get_preset
+from ..sticker.animated import decode_animation, encode_animation
+from ..sticker.animated_readback import is_animated_file, read_back
+from ..sticker.presets import EncodedSticker, Preset, encode_sticker, get_preset, verify_encoded
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Rules:
     required: tuple[str, ...] = ("name",)  # pack fields the platform uses: present and at most max_text
     max_text: int = 128
     max_accessibility: int | None = None
+    max_accessibility_animated: int | None = None  # where animated stickers get more (WhatsApp: 255)
     mixed: bool = True  # static and animated stickers in one pack
 
     @property
@@ -86,7 +89,10 @@ def size_problem(size: tuple[int, int], preset: Preset) -> str | None:
 
 
 def file_problem(data: bytes, preset: Preset, budget: int | None = None) -> str | None:
-    """Decode *data* and say how it breaks the preset (format, size, bytes), or None when it fits."""
+    """Decode *data* and say how it breaks the preset (format, size, bytes, and for an animated file
+    its running time and frames), or None when it fits."""
+    if is_animated_file(data):
+        return animated_problem(data, preset, budget)
     budget = preset.max_bytes if budget is None else budget
     try:
         with Image.open(io.BytesIO(data)) as im:
@@ -99,6 +105,29 @@ def file_problem(data: bytes, preset: Preset, budget: int | None = None) -> str 
     if budget is not None and len(data) > budget:
         return f"is {len(data) / 1024:.0f} KB, over {budget / 1024:.0f} KB"
     return size_problem(size, preset)
+
+
+def animated_problem(data: bytes, preset: Preset, budget: int | None = None) -> str | None:
+    """How an animated file breaks the preset's animated rules (the export's own check), or None."""
+    try:
+        animated_file(data, preset, budget)
+    except ExportError as exc:
+        return clause(exc)
+    return None
+
+
+def animated_file(data: bytes, preset: Preset, budget: int | None = None) -> EncodedSticker:
+    """*data* as a checked animated sticker of *preset* (within *budget* if given); ExportError if not."""
+    spec = preset.animated
+    if spec is None:
+        raise ExportError(f"It is animated and {preset.name} takes still stickers only.")
+    if budget is not None:
+        preset = replace(preset, animated=replace(spec, max_bytes=budget))
+    got = read_back(data, spec.format)
+    encoded = EncodedSticker(data, spec.format, got.size, None, got.transparent, frames=got.frames,
+                             duration_ms=max(1, got.duration_ms))
+    verify_encoded(data, encoded, preset)
+    return encoded
 
 
 class Platform:
@@ -115,7 +144,7 @@ class Platform:
 
     def sticker_budget(self, pack: Pack, sticker: PackSticker) -> int | None:
         """Bytes the encoded image may take (less than the preset's when the layout adds to it)."""
-        return self.rules.sticker_preset.max_bytes
+        return preset_budget(self.rules.sticker_preset, sticker)
 
     def finish(self, pack: Pack, ready: ReadySticker) -> bytes:
         """The sticker file's final bytes (WhatsApp adds its EXIF)."""
@@ -185,16 +214,15 @@ class Platform:
         for s in stickers:
             if s.entry.animated and not r.mixed and kinds == {True, False}:
                 raise problem(s, f"is animated and the others are static; {r.platform} never takes a mixed pack")
-            if s.entry.animated:
-                raise problem(s, "is animated; animated stickers cannot be exported yet")
             n = len(s.emojis)
             if n < r.min_emojis:
                 raise problem(s, f"has no emoji; {r.platform} needs {self._emoji_range()} per sticker")
             if r.max_emojis is not None and n > r.max_emojis:
                 raise problem(s, f"has {n} emojis; {r.platform} takes {self._emoji_range()} per sticker")
-            if r.max_accessibility is not None and len(s.accessibility_text) > r.max_accessibility:
+            most = r.max_accessibility_animated if s.entry.animated else r.max_accessibility
+            if most is not None and len(s.accessibility_text) > most:
                 raise problem(s, f"has {len(s.accessibility_text)} characters of accessibility text; "
-                                 f"{r.platform} allows at most {r.max_accessibility}")
+                                 f"{r.platform} allows at most {most}")
         self.check_pack(pack)
 
     def _emoji_range(self) -> str:
@@ -220,6 +248,11 @@ class Platform:
             data = s.entry.path.read_bytes()
         except OSError:
             return None
+        if s.entry.animated:
+            try:
+                return animated_file(data, preset, budget)
+            except ExportError:
+                return None
         if file_problem(data, preset, budget) is not None:
             return None
         with Image.open(io.BytesIO(data)) as im:
@@ -228,13 +261,30 @@ class Platform:
 
     def _reencode(self, s: PackSticker, preset: Preset, budget: int | None) -> EncodedSticker:
         try:
+            if s.entry.animated:  # from the library's animated file: there is no still master to start from
+                spec = preset.animated
+                if spec is None:
+                    raise ExportError(f"{preset.name} takes still stickers only.")
+                clip = decode_animation(s.entry.path.read_bytes())
+                if len(clip.frames) > 1:
+                    return encode_animation(clip, replace(preset, animated=replace(spec, max_bytes=budget)))
+                return encode_sticker(clip.frames[0], replace(preset, max_bytes=budget))  # it does not move
             return encode_sticker(s.entry.image(), replace(preset, max_bytes=budget))
+        except OSError as exc:
+            raise problem(s, f"cannot be read ({exc.strerror or exc})") from None
         except StickerStudioError as exc:  # unreadable master, or no encoding within the limits
             raise problem(s, f"cannot be made for {self.rules.platform} ({clause(exc)})") from None
 
     @staticmethod
     def read_back_dir(folder: Path) -> dict[str, bytes]:
         return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def preset_budget(preset: Preset, sticker: PackSticker) -> int | None:
+    """The preset's byte limit for this sticker: its animated one when the sticker moves."""
+    if sticker.entry.animated and preset.animated is not None:
+        return preset.animated.max_bytes
+    return preset.max_bytes
 
 
 def clause(exc: Exception) -> str:

@@ -196,10 +196,11 @@ class TelegramBot:
                   {"thumbnail": (f"thumbnail{thumb.extension}", thumb.data, f"image/{thumb.format.lower()}")})
 
     def _input_sticker(self, user_id: int, r: ReadySticker) -> dict[str, Any]:
-        mime = f"image/{r.encoded.format.lower()}"
-        file = self.call("uploadStickerFile", {"user_id": user_id, "sticker_format": "static"},
+        video = r.encoded.format == "WEBM"  # Telegram's video stickers; sets may mix them with static ones
+        mime, kind = ("video/webm", "video") if video else (f"image/{r.encoded.format.lower()}", "static")
+        file = self.call("uploadStickerFile", {"user_id": user_id, "sticker_format": kind},
                          {"sticker": (r.file_name, r.encoded.data, mime)})
-        return {"sticker": file["file_id"], "format": "static", "emoji_list": list(r.sticker.emojis)}
+        return {"sticker": file["file_id"], "format": kind, "emoji_list": list(r.sticker.emojis)}
 
 
 @contextmanager

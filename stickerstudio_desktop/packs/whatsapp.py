@@ -16,13 +16,14 @@ from PIL import Image
 
 from ..errors import ExportError
 from ..library.packs import Pack, PackSticker
+from ..sticker.animated_readback import is_animated_file
 from ..sticker.presets import Preset, encode_sticker, write_checked
-from .base import Platform, ReadySticker, Rules, clause, file_problem, text_files
+from .base import Platform, ReadySticker, Rules, clause, file_problem, preset_budget, text_files
 from .webp_exif import add_exif, chunk_size, read_sticker_json, sticker_exif
 
 RULES = Rules(platform="WhatsApp", preset="whatsapp", min_stickers=3, max_stickers=30, min_emojis=1,
               max_emojis=3, required=("name", "publisher", "identifier"), max_text=128, max_accessibility=125,
-              mixed=False)
+              max_accessibility_animated=255, mixed=False)
 #: The tray icon: 96×96 recommended, any square 24–512 px allowed, at most 50 KB.
 TRAY = Preset("whatsapp-tray", "WhatsApp tray icon: 96×96 PNG, at most 50 KB", "exact", 96, ("PNG",), 50 * 1024)
 TRAY_SIDES = (24, 512)
@@ -38,7 +39,7 @@ class WhatsApp(Platform):
         return sticker_exif(pack.identifier, pack.name, pack.publisher, list(sticker.emojis))
 
     def sticker_budget(self, pack: Pack, sticker: PackSticker) -> int | None:
-        return (self.rules.sticker_preset.max_bytes or 0) - chunk_size(self._exif(pack, sticker))
+        return (preset_budget(self.rules.sticker_preset, sticker) or 0) - chunk_size(self._exif(pack, sticker))
 
     def finish(self, pack: Pack, ready: ReadySticker) -> bytes:
         return add_exif(ready.encoded.data, self._exif(pack, ready.sticker), ready.encoded.size)
@@ -54,7 +55,8 @@ class WhatsApp(Platform):
             "identifier": pack.identifier, "name": pack.name, "publisher": pack.publisher,
             "tray_image_file": TRAY_FILE, "image_data_version": "1", "avoid_cache": False,
             "publisher_email": "", "publisher_website": "", "privacy_policy_website": "",
-            "license_agreement_website": "", "animated_sticker_pack": False,
+            "license_agreement_website": "",
+            "animated_sticker_pack": all(r.sticker.entry.animated for r in ready),
             "stickers": [{"image_file": r.file_name, "emojis": list(r.sticker.emojis),
                           "accessibility_text": r.sticker.accessibility_text} for r in ready],
         }]}
@@ -86,6 +88,9 @@ class WhatsApp(Platform):
         listed = [s["image_file"] for s in pack["stickers"]]
         if sorted(listed) != self.sticker_names(files) or not all(n.endswith(".webp") for n in listed):
             raise ExportError(f"The written {CONTENTS} does not list the stickers in the pack.")
+        if any(is_animated_file(files[n]) != bool(pack.get("animated_sticker_pack")) for n in listed):
+            raise ExportError(f"The written {CONTENTS} says animated_sticker_pack is "
+                              f"{bool(pack.get('animated_sticker_pack'))}, which some stickers are not.")
         for s in pack["stickers"]:
             if read_sticker_json(files[s["image_file"]]).get("emojis") != s["emojis"]:
                 raise ExportError(f"The written sticker {s['image_file']} carries other emojis than {CONTENTS}.")

@@ -17,18 +17,53 @@ from PIL import Image
 
 from ..errors import ConfigError, ExportError
 from ..files import atomic_path
+from .animated_readback import read_back
 
-Format = Literal["PNG", "WEBP"]
+Format = Literal["PNG", "WEBP", "APNG", "WEBM"]
 #: "exact": side × side; "fit": longest side = side; "max": shrink to fit side; "full": as is.
 SizeRule = Literal["exact", "fit", "max", "full"]
 
-EXTENSIONS = {"PNG": ".png", "WEBP": ".webp"}
+#: APNG keeps ".png": Signal and Discord take animated stickers only as .png files, and any
+#: PNG reader still shows the first frame.
+EXTENSIONS = {"PNG": ".png", "WEBP": ".webp", "APNG": ".png", "WEBM": ".webm"}
+ANIMATED_FORMATS = ("WEBP", "APNG", "WEBM")
 #: Lossy WebP qualities, best first: q80 is tried first (~40 ms for a 512²
 #: sticker), then the best lower one that fits is binary-searched. Method 6
 #: would cost ~60× more time for ~5 % fewer bytes.
 WEBP_QUALITIES = (80, 75, 70, 65, 60, 55, 50, 45, 40, 35, 30, 25, 20, 15, 10)
 WEBP_METHOD = 4
 WEBP_LAST_RESORT_ALPHA_QUALITY = 50
+
+
+def fit_size(size_rule: SizeRule, side: int | None, width: int, height: int) -> tuple[int, int]:
+    """Output dimensions for a width × height image under *size_rule* and *side*."""
+    if size_rule == "full" or side is None:
+        return width, height
+    if size_rule == "exact":
+        return side, side
+    k = side / max(width, height)
+    if size_rule == "max":
+        k = min(k, 1.0)
+    return max(1, round(width * k)), max(1, round(height * k))
+
+
+@dataclass(frozen=True)
+class AnimationLimits:
+    """What a platform lets an animated sticker be; callers trim clips to max_duration_ms with a message."""
+    max_duration_ms: int
+    max_fps: float  # the fastest rate written (Telegram's rule; elsewhere the budgets make more pointless)
+    min_frame_ms: int  # no frame is shown shorter than this
+
+
+@dataclass(frozen=True)
+class AnimatedSpec:
+    """How a preset writes a sticker that moves (the still rules are on Preset itself)."""
+    format: Format
+    size_rule: SizeRule
+    side: int | None
+    max_bytes: int | None
+    limits: AnimationLimits
+    may_shrink: bool = False  # the platform takes smaller than side, so the fit may shrink it
 
 
 @dataclass(frozen=True)
@@ -39,6 +74,7 @@ class Preset:
     side: int | None
     formats: tuple[Format, ...]  # in order of preference
     max_bytes: int | None
+    animated: AnimatedSpec | None = None  # None: this preset makes stills only
 
     @property
     def extension(self) -> str:
@@ -47,24 +83,24 @@ class Preset:
 
     def target_size(self, width: int, height: int) -> tuple[int, int]:
         """Output dimensions for a width × height image."""
-        if self.size_rule == "full" or self.side is None:
-            return width, height
-        if self.size_rule == "exact":
-            return self.side, self.side
-        k = self.side / max(width, height)
-        if self.size_rule == "max":
-            k = min(k, 1.0)
-        return max(1, round(width * k)), max(1, round(height * k))
+        return fit_size(self.size_rule, self.side, width, height)
 
 
 PRESETS: dict[str, Preset] = {p.name: p for p in (
-    Preset("whatsapp", "WhatsApp: 512×512 WebP, at most 100 KB", "exact", 512, ("WEBP",), 100 * 1024),
-    Preset("telegram", "Telegram: 512 px on the longest side, PNG or WebP, at most 512 KB",
-           "fit", 512, ("PNG", "WEBP"), 512 * 1024),
-    Preset("signal", "Signal: up to 512×512, PNG or WebP, at most 300 KB",
-           "max", 512, ("PNG", "WEBP"), 300 * 1024),
-    Preset("discord", "Discord: 320×320 PNG, at most 512 KB", "exact", 320, ("PNG",), 512 * 1024),
-    Preset("png", "Full-resolution PNG", "full", None, ("PNG",), None),
+    Preset("whatsapp", "WhatsApp: 512×512 WebP, at most 100 KB (animated: 500 KB, 10 s)", "exact", 512,
+           ("WEBP",), 100 * 1024,
+           AnimatedSpec("WEBP", "exact", 512, 500 * 1024, AnimationLimits(10_000, 30.0, 8))),
+    Preset("telegram", "Telegram: 512 px on the longest side, PNG or WebP, at most 512 KB "
+           "(animated: VP9 WEBM, 256 KB, 3 s, 30 fps)", "fit", 512, ("PNG", "WEBP"), 512 * 1024,
+           AnimatedSpec("WEBM", "fit", 512, 256 * 1024, AnimationLimits(3_000, 30.0, 33))),
+    Preset("signal", "Signal: up to 512×512, PNG or WebP, at most 300 KB (animated: APNG)",
+           "max", 512, ("PNG", "WEBP"), 300 * 1024,
+           AnimatedSpec("APNG", "max", 512, 300 * 1024, AnimationLimits(10_000, 30.0, 10), may_shrink=True)),
+    Preset("discord", "Discord: 320×320 PNG, at most 512 KB (animated: APNG)", "exact", 320, ("PNG",),
+           512 * 1024, AnimatedSpec("APNG", "exact", 320, 512 * 1024, AnimationLimits(10_000, 30.0, 10))),
+    # full size and lossless, like the still: no platform to fit, so only a sanity cap on length
+    Preset("png", "Full-resolution PNG (animated: APNG)", "full", None, ("PNG",), None,
+           AnimatedSpec("APNG", "full", None, None, AnimationLimits(60_000, 30.0, 10))),
 )}
 
 
@@ -75,10 +111,16 @@ class EncodedSticker:
     size: tuple[int, int]
     quality: int | None  # lossy WebP quality; None for lossless
     transparent: bool = True  # the source had see-through pixels, so the file must too
+    frames: int = 1  # more than one: an animated sticker
+    duration_ms: int = 0  # an animation's total running time; 0 for a still
 
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.format]
+
+    @property
+    def animated(self) -> bool:
+        return self.duration_ms > 0
 
 
 @dataclass(frozen=True)
@@ -115,7 +157,7 @@ def encode_sticker(image: Image.Image, preset: str | Preset) -> EncodedSticker:
     rgba = image if image.mode == "RGBA" else image.convert("RGBA")
     size = preset.target_size(*rgba.size)
     if size != rgba.size:
-        rgba = _resize_contain(rgba, size)
+        rgba = resize_contain(rgba, size)
     transparent = rgba.getextrema()[3][0] < 255
     smallest = None
     for fmt in preset.formats:
@@ -151,7 +193,7 @@ def write_encoded(encoded: EncodedSticker, preset: str | Preset, target_path: st
         if requested.suffix:
             note = f"saved as {path.name} because the preset writes {encoded.format}"
     write_checked(path, lambda fh: fh.write(encoded.data),
-                  lambda tmp: _verify(tmp.read_bytes(), encoded.format, encoded.size, encoded.transparent, preset),
+                  lambda tmp: verify_encoded(tmp.read_bytes(), encoded, preset),
                   overwrite=overwrite, what="the sticker")
     return ExportResult(path=path, bytes=len(encoded.data), width=encoded.size[0],
                         height=encoded.size[1], format=encoded.format, quality=encoded.quality,
@@ -177,10 +219,19 @@ def write_checked(path: Path, write: Callable[[BinaryIO], object], verify: Calla
         raise ExportError(f"Could not write {path}: {exc.strerror or exc}.") from None
 
 
+def verify_encoded(data: bytes, encoded: EncodedSticker, preset: str | Preset) -> None:
+    """Decode *data* and check it is *encoded* within *preset*'s rules; ExportError if not."""
+    preset = get_preset(preset)
+    if encoded.animated:
+        _verify_animated(data, encoded, preset)
+    else:
+        _verify(data, encoded.format, encoded.size, encoded.transparent, preset)
+
+
 # --- helpers ---------------------------------------------------------------
 
 
-def _resize_contain(rgba: Image.Image, size: tuple[int, int]) -> Image.Image:
+def resize_contain(rgba: Image.Image, size: tuple[int, int]) -> Image.Image:
     """Scale into *size* keeping the aspect; pad with transparency if needed."""
     k = min(size[0] / rgba.width, size[1] / rgba.height)
     inner = (max(1, round(rgba.width * k)), max(1, round(rgba.height * k)))
@@ -254,6 +305,55 @@ def _verify(data: bytes, fmt: Format, size: tuple[int, int], transparent: bool,
         problems.append(f"it is {_kb(len(data))}, over {_kb(preset.max_bytes)}")
     if problems:
         raise ExportError(f"The {preset.name} sticker failed its check: {', '.join(problems)}.")
+
+
+def _verify_animated(data: bytes, encoded: EncodedSticker, preset: Preset) -> None:
+    """The animated check: container and codec, size, frames, running time, frame times, bytes, alpha."""
+    spec = preset.animated
+    if spec is None:
+        raise ExportError(f"The {preset.name} preset makes still stickers only.")
+    got = read_back(data, encoded.format)
+    limits, problems = spec.limits, []
+    if (got.codec, got.container) != _DECODED_AS[encoded.format]:
+        problems.append(f"it decodes as {got.codec} in {got.container}, not {encoded.format}")
+    if got.size != encoded.size:
+        problems.append(f"it is {got.size[0]}×{got.size[1]}, not {encoded.size[0]}×{encoded.size[1]}")
+    if not _size_allowed(got.size, spec):
+        problems.append(f"{got.size[0]}×{got.size[1]} breaks the {preset.name} size rule")
+    if got.frames < 1 or got.frames != encoded.frames:
+        problems.append(f"it has {got.frames} frames, not {encoded.frames}")
+    if got.duration_ms != encoded.duration_ms:
+        problems.append(f"it runs {got.duration_ms} ms, not {encoded.duration_ms} ms")
+    if got.duration_ms > limits.max_duration_ms:
+        problems.append(f"it runs {got.duration_ms / 1000:.2f} s, over {limits.max_duration_ms / 1000:g} s")
+    if got.durations_ms and min(got.durations_ms) < limits.min_frame_ms:
+        problems.append(f"a frame lasts {min(got.durations_ms)} ms, under {limits.min_frame_ms} ms")
+    if got.duration_ms and got.frames * 1000 / got.duration_ms > limits.max_fps + 1e-9:
+        problems.append(f"it plays at {got.frames * 1000 / got.duration_ms:.1f} fps, over {limits.max_fps:g}")
+    if got.streams != 1:
+        problems.append(f"it has {got.streams} streams, not one video stream")
+    if got.loop not in (0, None):
+        problems.append("it does not loop forever")
+    if encoded.transparent and not got.transparent:
+        problems.append("it lost its transparency")
+    if spec.max_bytes is not None and len(data) > spec.max_bytes:
+        problems.append(f"it is {_kb(len(data))}, over {_kb(spec.max_bytes)}")
+    if problems:
+        raise ExportError(f"The animated {preset.name} sticker failed its check: {', '.join(problems)}.")
+
+
+#: (codec, container) each animated format must decode as.
+_DECODED_AS = {"WEBP": ("webp", "WEBP"), "APNG": ("apng", "PNG"), "WEBM": ("vp9", "webm")}
+
+
+def _size_allowed(size: tuple[int, int], spec: AnimatedSpec) -> bool:
+    if spec.side is None or spec.size_rule == "full":
+        return True
+    if spec.size_rule == "exact":
+        return size == (spec.side, spec.side)
+    if spec.size_rule == "fit":
+        return max(size) == spec.side
+    return max(size) <= spec.side
 
 
 def _kb(n: int) -> str:

@@ -85,7 +85,8 @@ class FakeBotApi:
         if method == "uploadStickerFile":
             file_id = f"file{len(self.files)}"
             self.files[file_id] = form["sticker"]
-            assert form["sticker_format"] == "static"
+            magic = {"static": (b"\x89PNG", b"RIFF"), "video": (b"\x1a\x45\xdf\xa3",)}[form["sticker_format"]]
+            assert form["sticker"][:4] in magic
             return 200, {"ok": True, "result": {"file_id": file_id}}
         if method == "createNewStickerSet":
             if name in self.sets or not name.endswith(f"_by_{BOT}"):

@@ -8,7 +8,9 @@ and a line says so: a long clip is cut where the user chooses, never sped up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +35,22 @@ class ClipView:
 def clip_view(name: str, frames: list[Image.Image], durations_ms: list[int]) -> ClipView:
     """Worker side: PIL frames → QImages the GUI thread only paints."""
     return ClipView(name, [to_qimage(f) for f in frames], [int(d) for d in durations_ms])
+
+
+def load_clip_view(path: Path) -> tuple[ClipView, str | None]:
+    """Worker side: the clip's first MAX_WINDOW_S seconds to trim, with a note when the file is longer.
+
+    The preview's frame rate is capped so a long window stays within the decoder's frame limit.
+    """
+    from ..imaging.clips import MAX_FRAMES, MAX_WINDOW_S, load_clip, probe_clip
+
+    info = probe_clip(path)
+    end = min(info.duration_s, MAX_WINDOW_S)
+    fps = float(max(1, min(30, math.floor((MAX_FRAMES - 1) / end))))
+    clip = load_clip(path, end=end, max_fps=fps)
+    note = (f"{info.name} is {info.duration_s:.0f} s long; the first {MAX_WINDOW_S:g} s are shown to trim."
+            if info.duration_s > end else None)
+    return clip_view(info.name, list(clip.frames), list(clip.durations_ms)), note
 
 
 class ClipPanel(QWidget):
@@ -82,8 +100,9 @@ class ClipPanel(QWidget):
 
     def set_limit(self, limit_s: float | None, platform: str = "") -> None:
         self._platform = platform
-        self.timeline.set_limit(limit_s)
-        self._update_labels()
+        if self.view is not None:
+            self.timeline.set_limit(limit_s)
+            self._update_labels()
 
     @property
     def trim(self) -> tuple[float, float]:

@@ -46,6 +46,7 @@ class EditorController(TaskDriver):
     libraryChanged = Signal()
     styleRestored = Signal(object)  # StickerStyle from a re-opened sticker
     selectionChanged = Signal(object)
+    clipOpened = Signal(object)  # ClipView of the clip to trim
 
     def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -58,6 +59,7 @@ class EditorController(TaskDriver):
         self.selection: Any = "auto"
         self.source: Any = None
         self.source_label = ""
+        self.clip_path: Path | None = None  # the clip on the timeline, None while a still is edited
         self.source_meta: dict[str, Any] = {}
         self.photo: PhotoView | None = None
         self.sticker: StickerView | None = None
@@ -83,8 +85,28 @@ class EditorController(TaskDriver):
 
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
+        from ..imaging.clips import is_clip
+
         path = Path(path)
+        if is_clip(path):
+            self.open_clip(path)
+            return
         self.load(path, path.name, source_meta(path))
+
+    def open_clip(self, path: Path) -> None:
+        """Decode a clip on a worker (Cancel stops waiting for it) and show it on the timeline."""
+        from .clip_panel import load_clip_view
+
+        def opened(result) -> None:
+            view, note = result
+            self.clip_path = path
+            self.clipOpened.emit(view)
+            if note:
+                self.message.emit("info", note)
+
+        self._cancel_long()
+        self._long_task = self._submit(lambda task: load_clip_view(path), "clip", opened,
+                                       busy=f"Reading {path.name}…")
 
     def open_paths(self, paths: list[Path]) -> None:
         """One file opens in the editor; several (or a folder) become a batch."""
@@ -123,6 +145,7 @@ class EditorController(TaskDriver):
         """
         if selection is None:
             selection = self.selection if self.selection == "all" else "auto"
+        self.clip_path = None
         self._generation += 1
         gen = self._generation
         if self._load_task is not None:

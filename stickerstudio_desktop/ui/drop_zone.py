@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
+from .clip_panel import ClipPanel
 from .icons import icon
 from .preview import PreviewView
 
@@ -163,6 +164,8 @@ class DropZone(QFrame):
         self.preview = PreviewView()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.preview)
+        self.clip_panel = ClipPanel()
+        self.stack.addWidget(self.clip_panel)
         outer.addLayout(self.stack, 1)
         self.header.hide()
         self.view_group.idClicked.connect(lambda i: self.set_mode("sticker" if i == 0 else "subjects"))
@@ -181,6 +184,12 @@ class DropZone(QFrame):
     def show_content(self, on: bool) -> None:
         self.stack.setCurrentWidget(self.preview if on else self.empty)
         self.header.setVisible(on)
+
+    def show_clip(self, view, limit_s: float | None, platform: str) -> None:
+        """The clip's player and trim timeline in place of the still preview."""
+        self.clip_panel.set_clip(view, limit_s, platform)
+        self.stack.setCurrentWidget(self.clip_panel)
+        self.header.hide()
 
     def set_mode(self, mode: str) -> None:
         (self.subjects_button if mode == "subjects" else self.sticker_button).setChecked(True)

@@ -218,3 +218,40 @@ def test_clip_panel_cuts_to_the_platform_limit_and_says_so(qtbot):
     assert not panel.player.playing
     panel.set_limit(None)
     assert not panel.limit_label.isVisible()
+
+
+def choose_preset(window, name: str) -> None:
+    combo = window.controls.preset
+    combo.setCurrentIndex(combo.findData(name))  # as the user picks it: presetChanged reaches the window
+
+
+def test_window_opens_a_dropped_clip_on_the_timeline(qtbot, window, tmp_path):
+    gif = tmp_path / "five.gif"
+    frames = real_frames(side=128)
+    (frames + frames[:2])[0].save(gif, save_all=True, append_images=(frames + frames[:2])[1:], duration=1000,
+                                  loop=0)
+    choose_preset(window, "telegram")
+    window.open_paths([gif])
+    panel = window.drop_zone.clip_panel
+    qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is panel, timeout=30_000)
+    wait_idle(qtbot, window)
+    assert window.drop_zone.stack.currentWidget() is panel  # still there once the window is idle
+    assert panel.player.frame_count == 5 and panel.timeline.duration_s == pytest.approx(5.0)
+    assert panel.trim == (0.0, 3.0)
+    assert "Telegram stickers last at most 3 s" in panel.limit_label.text() and panel.limit_label.isVisible()
+    choose_preset(window, "whatsapp")  # 10 s: the whole clip fits, the note goes
+    assert not panel.limit_label.isVisible()
+    # a still photo afterwards goes back to the still preview
+    window.open_paths([SAMPLES / "chelsea.jpg"])
+    qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is window.preview, timeout=60_000)
+
+
+def test_window_refuses_a_broken_video_in_one_sentence(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00\x00\x00\x18ftypmp42" + b"\x13" * 500)
+    window.open_paths([bad])
+    qtbot.waitUntil(lambda: window.message_bar.isVisible(), timeout=30_000)
+    wait_idle(qtbot, window)
+    text = window.message_bar.text_label.text()
+    assert "broken.mp4" in text and text.count(". ") == 0 and text.endswith(".")
+    assert window.drop_zone.stack.currentWidget() is not window.drop_zone.clip_panel

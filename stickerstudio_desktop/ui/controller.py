@@ -99,6 +99,10 @@ class EditorController(TaskDriver):
 
         def opened(result) -> None:
             view, note = result
+            self._generation += 1  # a still still loading is dropped; Save/Export stop offering the last one
+            self.sticker, self.photo = None, None
+            self.stickerChanged.emit(None)
+            self.photoChanged.emit(None)
             self.clip_path = path
             self.clipOpened.emit(view)
             if note:

@@ -230,12 +230,15 @@ def test_window_opens_a_dropped_clip_on_the_timeline(qtbot, window, tmp_path):
     frames = real_frames(side=128)
     (frames + frames[:2])[0].save(gif, save_all=True, append_images=(frames + frames[:2])[1:], duration=1000,
                                   loop=0)
+    window.open_paths([SAMPLES / "chelsea.jpg"])  # a still sticker first: the clip replaces it
+    qtbot.waitUntil(lambda: window.save_action.isEnabled(), timeout=60_000)
     choose_preset(window, "telegram")
     window.open_paths([gif])
     panel = window.drop_zone.clip_panel
     qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is panel, timeout=30_000)
     wait_idle(qtbot, window)
     assert window.drop_zone.stack.currentWidget() is panel  # still there once the window is idle
+    assert window.controller.sticker is None and not window.save_action.isEnabled()
     assert panel.player.frame_count == 5 and panel.timeline.duration_s == pytest.approx(5.0)
     assert panel.trim == (0.0, 3.0)
     assert "Telegram stickers last at most 3 s" in panel.limit_label.text() and panel.limit_label.isVisible()

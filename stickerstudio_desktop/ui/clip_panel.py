@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
@@ -32,12 +33,17 @@ class ClipView:
     durations_ms: list[int]
 
 
-def clip_view(name: str, frames: list[Image.Image], durations_ms: list[int]) -> ClipView:
-    """Worker side: PIL frames → QImages the GUI thread only paints."""
-    return ClipView(name, [to_qimage(f) for f in frames], [int(d) for d in durations_ms])
+def clip_view(name: str, frames: list[Image.Image], durations_ms: list[int],
+              check_cancel: Callable[[], None] = lambda: None) -> ClipView:
+    """Worker side: PIL frames → QImages the GUI thread only paints (*check_cancel* between frames)."""
+    images = []
+    for f in frames:
+        check_cancel()
+        images.append(to_qimage(f))
+    return ClipView(name, images, [int(d) for d in durations_ms])
 
 
-def load_clip_view(path: Path) -> tuple[ClipView, str | None]:
+def load_clip_view(path: Path, check_cancel: Callable[[], None] = lambda: None) -> tuple[ClipView, str | None]:
     """Worker side: the clip's first MAX_WINDOW_S seconds to trim, with a note when the file is longer.
 
     The preview's frame rate is capped so a long window stays within the decoder's frame limit.
@@ -47,10 +53,11 @@ def load_clip_view(path: Path) -> tuple[ClipView, str | None]:
     info = probe_clip(path)
     end = min(info.duration_s, MAX_WINDOW_S)
     fps = float(max(1, min(30, math.floor((MAX_FRAMES - 1) / end))))
-    clip = load_clip(path, end=end, max_fps=fps)
+    clip = load_clip(path, end=end, max_fps=fps)  # it has no cancel hook: Cancel takes effect after it
+    check_cancel()
     note = (f"{info.name} is {info.duration_s:.0f} s long; the first {MAX_WINDOW_S:g} s are shown to trim."
             if info.duration_s > end else None)
-    return clip_view(info.name, list(clip.frames), list(clip.durations_ms)), note
+    return clip_view(info.name, list(clip.frames), list(clip.durations_ms), check_cancel), note
 
 
 class ClipPanel(QWidget):

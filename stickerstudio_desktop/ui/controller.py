@@ -109,7 +109,7 @@ class EditorController(TaskDriver):
                 self.message.emit("info", note)
 
         self._cancel_long()
-        self._long_task = self._submit(lambda task: load_clip_view(path), "clip", opened,
+        self._long_task = self._submit(lambda task: load_clip_view(path, task.check_cancel), "clip", opened,
                                        busy=f"Reading {path.name}…")
 
     def open_paths(self, paths: list[Path]) -> None:

@@ -120,12 +120,15 @@ class Base:
 
 
 def build_base(cutout: Image.Image, outline_px: int = 8, shadow: bool = False,
-               size: int | None = None) -> Base:
-    """Crop the cut-out to its subject and scale it for a *size*-pixel canvas."""
+               size: int | None = None, box: tuple[int, int, int, int] | None = None) -> Base:
+    """Crop the cut-out to its subject and scale it for a *size*-pixel canvas.
+
+    A clip passes one *box* for all its frames, so the sticker does not jitter.
+    """
     _check_outline(outline_px)
     image = _as_rgba(cutout)
-    visible = image.getchannel("A").point(lambda v: 255 if v >= VISIBLE_ALPHA else 0)
-    box = visible.getbbox()
+    if box is None:
+        box = image.getchannel("A").point(lambda v: 255 if v >= VISIBLE_ALPHA else 0).getbbox()
     if box is None:
         raise ExportError("There is no subject to make a sticker from; the cut-out is empty.")
     crop = image.crop(box)

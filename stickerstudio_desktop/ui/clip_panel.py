@@ -16,7 +16,7 @@ from typing import Callable
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from .clip_player import ClipPlayer
 from .clip_timeline import ClipTimeline
@@ -64,6 +64,7 @@ class ClipPanel(QWidget):
     """Player + play button + timeline for one clip; trimChanged(start_s, end_s) passes the timeline's on."""
 
     trimChanged = Signal(float, float)
+    makeRequested = Signal(float, float)  # the trim to make the animated sticker of
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -85,6 +86,11 @@ class ClipPanel(QWidget):
         self.time_label = QLabel()
         self.time_label.setObjectName("Muted")
         row.addWidget(self.time_label)
+        self.make_button = QPushButton(icon("sticker"), "Make animated sticker")
+        self.make_button.setObjectName("Primary")
+        self.make_button.setToolTip("Cut out the subject in every frame of the part kept and save the sticker")
+        self.make_button.clicked.connect(lambda: self.makeRequested.emit(*self.trim))
+        row.addWidget(self.make_button)
         lay.addLayout(row)
         self.limit_label = QLabel()
         self.limit_label.setObjectName("Muted")

@@ -112,6 +112,26 @@ class EditorController(TaskDriver):
         self._long_task = self._submit(lambda task: load_clip_view(path, task.check_cancel), "clip", opened,
                                        busy=f"Reading {path.name}…")
 
+    def make_clip(self, start: float, end: float) -> None:
+        """The animated sticker of [start, end] of the clip shown, saved to the library (jobs.animate)."""
+        from ..jobs.animate import AnimateOptions, animate_one
+
+        if self.clip_path is None:
+            return
+        path = self.clip_path
+        options = AnimateOptions(style=self.style, engine=self.engine, preset=self.preset, start=start, end=end)
+
+        def made(item) -> None:
+            kb = len(item.encoded.data) / 1024
+            text = f"Saved an animated sticker of {item.frames} frames ({kb:.0f} KB {item.encoded.format})."
+            self.message.emit("success", f"{item.message} {text}".strip() if item.message else text)
+            self.libraryChanged.emit()
+
+        self._cancel_long()
+        self._long_task = self._submit(lambda task: animate_one(self.app, path, options, task), "clip", made,
+                                       busy=f"Making the animated sticker from {path.name}…",
+                                       on_progress=lambda f, t: self.progressChanged.emit(f, t))
+
     def open_paths(self, paths: list[Path]) -> None:
         """One file opens in the editor; several (or a folder) become a batch."""
         items = expand_inputs(str(p) for p in paths)

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         c.styleRestored.connect(self._on_style_restored)
         c.selectionChanged.connect(lambda sel: self.controls.set_all_subjects(sel == "all"))
         c.clipOpened.connect(self._on_clip)
+        self.drop_zone.clip_panel.makeRequested.connect(c.make_clip)
         self.controls.styleChanged.connect(self._on_style_changed)
         self.controls.engineChanged.connect(self._on_engine_changed)
         self.controls.presetChanged.connect(self._on_preset_changed)
@@ -479,6 +480,7 @@ class MainWindow(QMainWindow):
         can_cancel = self.controller.can_cancel
         self.cancel_action.setEnabled(can_cancel)
         self.cancel_button.setEnabled(can_cancel)
+        self.drop_zone.clip_panel.make_button.setEnabled(not self.controller.busy)
         self.undo_action.setEnabled(self.trash.can_undo)
 
     # -- window lifetime -------------------------------------------------------------------------------

@@ -258,3 +258,30 @@ def test_window_refuses_a_broken_video_in_one_sentence(qtbot, window, tmp_path):
     text = window.message_bar.text_label.text()
     assert "broken.mp4" in text and text.count(". ") == 0 and text.endswith(".")
     assert window.drop_zone.stack.currentWidget() is not window.drop_zone.clip_panel
+
+
+def test_window_makes_an_animated_sticker_of_the_trim(qtbot, window, tmp_path):
+    gif = tmp_path / "four.gif"
+    frames = real_frames(side=256) + real_frames(side=256)[:1]
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=500, loop=0)
+    choose_preset(window, "whatsapp")
+    window.open_paths([gif])
+    panel = window.drop_zone.clip_panel
+    qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is panel, timeout=30_000)
+    wait_idle(qtbot, window)
+    panel.timeline.set_trim(0.5, 1.5)  # the second and third frames
+    progress = []
+    window.controller.progressChanged.connect(lambda f, t: progress.append(f))
+    panel.make_button.click()
+    assert not panel.make_button.isEnabled()  # one job at a time; Cancel is offered
+    assert window.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: window.message_bar.isVisible()
+                    and "animated sticker" in window.message_bar.text_label.text(), timeout=120_000)
+    wait_idle(qtbot, window)
+    assert "Saved an animated sticker of 2 frames" in window.message_bar.text_label.text()
+    assert any(0 < f <= 1 for f in progress)
+    entries = window.controller.library.items()
+    assert len(entries) == 1 and entries[0].animated
+    with Image.open(entries[0].path) as im:
+        assert im.format == "WEBP" and im.n_frames == 2 and im.size == (512, 512)
+    assert panel.make_button.isEnabled()

@@ -285,3 +285,20 @@ def test_window_makes_an_animated_sticker_of_the_trim(qtbot, window, tmp_path):
     with Image.open(entries[0].path) as im:
         assert im.format == "WEBP" and im.n_frames == 2 and im.size == (512, 512)
     assert panel.make_button.isEnabled()
+
+
+def test_cancel_stops_making_the_animated_sticker(qtbot, window, tmp_path):
+    gif = tmp_path / "five.gif"
+    frames = real_frames(side=256) + real_frames(side=256)[:2]
+    frames[0].save(gif, save_all=True, append_images=frames[1:], duration=500, loop=0)
+    window.open_paths([gif])
+    panel = window.drop_zone.clip_panel
+    qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is panel, timeout=30_000)
+    wait_idle(qtbot, window)
+    errors = []
+    window.controller.message.connect(lambda level, text: errors.append(text) if level == "error" else None)
+    panel.make_button.click()  # five frames through the engine: far longer than the click below takes
+    window.cancel_button.click()
+    wait_idle(qtbot, window)
+    assert window.controller.library.items() == [] and errors == []
+    assert panel.make_button.isEnabled() and not window.cancel_button.isEnabled()

@@ -56,6 +56,13 @@ def _add_point_options(p: argparse.ArgumentParser) -> None:
                    help="remove the region under this point (repeatable, applied in order)")
 
 
+def _add_clip_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--start", type=float, metavar="S", help="clips: start this many seconds in")
+    p.add_argument("--end", type=float, metavar="S", help="clips: end here (seconds into the file)")
+    p.add_argument("--fps", type=float, metavar="N", help="clips: at most N frames a second")
+    p.add_argument("--speed", type=float, default=1.0, metavar="K", help="clips: play K times as fast")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stickerstudio", parents=[_common(False)],
                                      description="Turn a photo or a prompt into a chat-ready sticker.")
@@ -80,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     mk.add_argument("--engine", choices=ENGINES)
     mk.add_argument("--subjects", default="auto", help="auto, all, or indices like 0,2")
     _add_point_options(mk)
+    _add_clip_options(mk)
+    mk.add_argument("--still", action="store_true", help="a clip makes a still sticker of its frame at --start")
     mk.add_argument("-o", "--output", metavar="FILE_OR_DIR", help="also write the sticker here")
     mk.add_argument("--force", action="store_true", help="replace an existing --output file")
     mk.add_argument("--no-library", action="store_true", help="do not save into the library")
@@ -91,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     ms.add_argument("inputs", nargs="+", metavar="INPUT_OR_DIR")
     ms.add_argument("-o", "--output", required=True, metavar="DIR")
     ms.add_argument("--engine", choices=ENGINES)
+    _add_clip_options(ms)
     ms.add_argument("--subjects", default="all", help="auto (the whole main subject), all, or indices like 0,2")
     _add_point_options(ms)
 

@@ -67,6 +67,8 @@ def _style(ctx: AppContext, args: argparse.Namespace):
 
 
 def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
+    from .imaging.clips import is_clip
+    from .jobs.animate import AnimatedItem, animate_one
     from .jobs.make import MadeItem, MakeOptions, make_batch, make_one
     from .sticker.presets import get_preset
 
@@ -94,12 +96,39 @@ def cmd_make(ctx: AppContext, args: argparse.Namespace) -> int:
         print(f"{printable(where)}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
               f"engine={made.analysis.engine}{note}  {times}")
 
+    clips = _clip_options(args, options)
+    if any(is_clip(item) for item in items):  # clips take the animated path, photos the still one
+        def work(item: Path):
+            return animate_one(ctx, item, clips, many=len(items) > 1) if is_clip(item) \
+                else make_one(ctx, item, options, len(items) > 1)
+        return finish(for_each(items, work, on_outcome=printer(
+            lambda item: show_clip(item) if isinstance(item, AnimatedItem) else show(item)), noun="Sticker"))
     if options.clicks:  # points belong to one image: a bad point is a usage error, not a failed item
         if len(items) != 1:
             raise UsageError("--include and --exclude are points in one image; give exactly one.")
         show(make_one(ctx, items[0], options))
         return 0
     return finish(make_batch(ctx, items, options, on_item=printer(show)))
+
+
+def _clip_options(args: argparse.Namespace, options):
+    """The make options, plus the clip flags, for the animated path."""
+    from .jobs.animate import AnimateOptions
+
+    return AnimateOptions(style=options.style, engine=options.engine, selection=options.selection,
+                          clicks=options.clicks, preset=options.preset, start=args.start, end=args.end,
+                          fps=args.fps, speed=args.speed, still=getattr(args, "still", False),
+                          output=options.output, overwrite=options.overwrite, save=options.save)
+
+
+def show_clip(item) -> None:
+    """One line per animated sticker, and its message (a trim) on stderr."""
+    enc = item.encoded
+    where = (item.written.path if item.written else None) or (item.entry.path if item.entry else "(not saved)")
+    print(f"{printable(where)}  {enc.size[0]}x{enc.size[1]} {enc.format} {len(enc.data) // 1024} KB  "
+          f"{item.frames} frames, model on {item.model_runs}  engine={item.engine}")
+    if item.message:
+        print(f"note: {item.message}", file=sys.stderr)
 
 
 def _generate(ctx: AppContext, args: argparse.Namespace) -> Path:
@@ -116,6 +145,9 @@ def _generate(ctx: AppContext, args: argparse.Namespace) -> Path:
 def cmd_mask(ctx: AppContext, args: argparse.Namespace) -> int:
     from PIL import Image
 
+    from .imaging.clips import is_clip
+    from .sticker.compose import StickerStyle
+
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
     engine = args.engine or ctx.settings.engine
@@ -124,6 +156,12 @@ def cmd_mask(ctx: AppContext, args: argparse.Namespace) -> int:
     clicks = [parse_point(text, positive) for text, positive in args.clicks]
 
     def work(item: Path) -> Path:
+        if is_clip(item):  # one mask per frame, in a folder named after the clip
+            from .jobs.animate import AnimateOptions, clip_masks
+
+            return clip_masks(ctx, item, out_dir, AnimateOptions(
+                StickerStyle(), engine=engine, selection=selection, clicks=tuple(clicks), start=args.start,
+                end=args.end, fps=args.fps, speed=args.speed))
         mask = ctx.pipeline.mask(item, engine, selection, clicks)
         target = out_dir / f"{item.stem}.png"
         with atomic_path(target) as tmp:

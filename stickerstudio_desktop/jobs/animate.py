@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from ..engine.clip_track import track_clip
 from ..engine.prompts import Click
 from ..engine.subjects import Selection
+from ..errors import ConfigError
 from ..imaging.clips import load_clip, probe_clip
 from ..sticker.animated import Animation, animation_limits, encode_animation
 from ..sticker.compose import StickerStyle, add_caption, build_base
@@ -121,3 +122,20 @@ def _still(ctx: AppContext, source: Path, options: AnimateOptions, engine: str) 
     written = (write_encoded(encoded, get_preset(options.preset), target, overwrite=options.overwrite)
                if target else None)
     return AnimatedItem(source, encoded, 1, 1, made.analysis.engine, "", entry, written)
+
+
+def clip_masks(ctx: AppContext, source: Path, out_dir: Path, options: AnimateOptions) -> Path:
+    """One 8-bit mask per frame as ``out_dir/<stem>/NNNN.png`` (decoded size), written whole or not at all."""
+    from ..files import atomic_dir
+
+    clip = load_clip(source, start=options.start, end=options.end, speed=options.speed, max_fps=options.fps)
+    tracked = track_clip(ctx.pipeline, clip.frames, resolve_engine(options.engine, ctx.pipeline),
+                         options.selection, options.clicks)
+    target = out_dir / source.stem
+    try:
+        with atomic_dir(target, replace=options.overwrite) as tmp:
+            for i, cut in enumerate(tracked.cutouts):
+                cut.getchannel("A").save(tmp / f"{i:04d}.png", "PNG")
+    except FileExistsError:
+        raise ConfigError(f"{target} already holds files; choose another folder or replace it.") from None
+    return target

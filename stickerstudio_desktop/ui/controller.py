@@ -48,6 +48,7 @@ class EditorController(TaskDriver):
     styleRestored = Signal(object)  # StickerStyle from a re-opened sticker
     selectionChanged = Signal(object)
     editsChanged = Signal(object)  # Edits: what undo / redo can do changed
+    clipOpened = Signal(object)  # ClipView of the clip to trim
 
     def __init__(self, app: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,7 @@ class EditorController(TaskDriver):
         self._edited_source: Any = None  # the photo the history belongs to
         self.source: Any = None
         self.source_label = ""
+        self.clip_path: Path | None = None  # the clip on the timeline, None while a still is edited
         self.source_meta: dict[str, Any] = {}
         self.photo: PhotoView | None = None
         self.sticker: StickerView | None = None
@@ -87,8 +89,52 @@ class EditorController(TaskDriver):
 
     # -- inputs ------------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
+        from ..imaging.clips import is_clip
+
         path = Path(path)
+        if is_clip(path):
+            self.open_clip(path)
+            return
         self.load(path, path.name, source_meta(path))
+
+    def open_clip(self, path: Path) -> None:
+        """Decode a clip on a worker (Cancel stops waiting for it) and show it on the timeline."""
+        from .clip_panel import load_clip_view
+
+        def opened(result) -> None:
+            view, note = result
+            self._generation += 1  # a still still loading is dropped; Save/Export stop offering the last one
+            self.sticker, self.photo = None, None
+            self.stickerChanged.emit(None)
+            self.photoChanged.emit(None)
+            self.clip_path = path
+            self.clipOpened.emit(view)
+            if note:
+                self.message.emit("info", note)
+
+        self._cancel_long()
+        self._long_task = self._submit(lambda task: load_clip_view(path, task.check_cancel), "clip", opened,
+                                       busy=f"Reading {path.name}…")
+
+    def make_clip(self, start: float, end: float) -> None:
+        """The animated sticker of [start, end] of the clip shown, saved to the library (jobs.animate)."""
+        from ..jobs.animate import AnimateOptions, animate_one
+
+        if self.clip_path is None:
+            return
+        path = self.clip_path
+        options = AnimateOptions(style=self.style, engine=self.engine, preset=self.preset, start=start, end=end)
+
+        def made(item) -> None:
+            kb = len(item.encoded.data) / 1024
+            text = f"Saved an animated sticker of {item.frames} frames ({kb:.0f} KB {item.encoded.format})."
+            self.message.emit("success", f"{item.message} {text}".strip() if item.message else text)
+            self.libraryChanged.emit()
+
+        self._cancel_long()
+        self._long_task = self._submit(lambda task: animate_one(self.app, path, options, task), "clip", made,
+                                       busy=f"Making the animated sticker from {path.name}…",
+                                       on_progress=lambda f, t: self.progressChanged.emit(f, t))
 
     def open_paths(self, paths: list[Path]) -> None:
         """One file opens in the editor; several (or a folder) become a batch."""
@@ -127,6 +173,7 @@ class EditorController(TaskDriver):
         """
         if selection is None:
             selection = self.selection if self.selection == "all" else "auto"
+        self.clip_path = None
         self._generation += 1
         gen = self._generation
         if self._load_task is not None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from . import theme
+from .clip_panel import ClipPanel
 from .icons import icon
 from .preview import PreviewView
 
@@ -166,6 +167,8 @@ class DropZone(QFrame):
         self.preview = PreviewView()
         self.stack.addWidget(self.empty)
         self.stack.addWidget(self.preview)
+        self.clip_panel = ClipPanel()
+        self.stack.addWidget(self.clip_panel)
         outer.addLayout(self.stack, 1)
         self.header.hide()
         self.edit_view: QWidget | None = None
@@ -201,6 +204,12 @@ class DropZone(QFrame):
     @property
     def mode(self) -> str:
         return self.view_group.checkedButton().property("mode") or "sticker"
+
+    def show_clip(self, view, limit_s: float | None, platform: str) -> None:
+        """The clip's player and trim timeline in place of the still preview."""
+        self.clip_panel.set_clip(view, limit_s, platform)
+        self.stack.setCurrentWidget(self.clip_panel)
+        self.header.hide()
 
     def set_mode(self, mode: str) -> None:
         if mode == "edit" and self.edit_view is None:

@@ -10,18 +10,14 @@ emojis and alt text are edited below the thumbnails.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
-from PySide6.QtCore import QMimeData, QRectF, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QDesktopServices,
     QIcon,
-    QImage,
     QKeySequence,
     QPainter,
-    QPainterPath,
     QPixmap,
 )
 from PySide6.QtWidgets import (
@@ -41,6 +37,8 @@ from PySide6.QtWidgets import (
 from ..sticker.presets import PRESETS
 from . import theme
 from .controls import PRESET_LABELS
+from .gallery_hover import HoverPlayer
+from .gallery_tiles import thumbnail
 from .icons import icon
 from .pack_actions import PackActions
 from .pack_alt_text import AltTextField
@@ -50,39 +48,6 @@ from .workers import Task
 
 THUMB = 132  # logical px
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _thumbnail(path: Path, side: int, t: theme.Theme) -> QImage | None:
-    """Worker side: the sticker shrunk onto a rounded checkerboard tile.
-
-    QImage and QPainter (unlike QPixmap) are safe off the GUI thread.
-    """
-    from ..errors import ImageLoadError
-    from ..imaging import load_image
-
-    try:
-        img = load_image(path, name=path.name)
-    except ImageLoadError:
-        return None
-    inner = max(1, round(side * 0.86))
-    img.thumbnail((inner, inner))
-    rgba = img.convert("RGBA")
-    sticker = QImage(rgba.tobytes(), rgba.width, rgba.height, 4 * rgba.width, QImage.Format.Format_RGBA8888)
-    tile = QImage(side, side, QImage.Format.Format_ARGB32_Premultiplied)
-    tile.fill(Qt.GlobalColor.transparent)
-    p = QPainter(tile)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    clip = QPainterPath()
-    clip.addRoundedRect(QRectF(0, 0, side, side), side * 0.08, side * 0.08)
-    p.setClipPath(clip)
-    p.fillRect(0, 0, side, side, QColor(t.checker_a))
-    cell = max(4, side // 16)
-    for y in range(0, side, cell):
-        for x in range((y // cell) % 2 * cell, side, 2 * cell):
-            p.fillRect(x, y, cell, cell, QColor(t.checker_b))
-    p.drawImage((side - sticker.width()) // 2, (side - sticker.height()) // 2, sticker)
-    p.end()
-    return tile
 
 
 def describe(entry) -> str:
@@ -106,10 +71,20 @@ class StickerList(QListWidget):
     another sticker to move them to its place)."""
 
     reorderDropped = Signal(list, int)  # library ids, the 1-based place they go to
+    hovered = Signal(object)  # the QListWidgetItem under the pointer, or None
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
+        self.setMouseTracking(True)
         self.set_reorderable(False)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        super().mouseMoveEvent(event)
+        self.hovered.emit(self.itemAt(event.position().toPoint()))
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        super().leaveEvent(event)
+        self.hovered.emit(None)
 
     def set_reorderable(self, on: bool) -> None:
         self.reorderable = on
@@ -209,6 +184,8 @@ class GalleryView(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setDragEnabled(True)
         self.list.reorderDropped.connect(self._reorder)
+        self.hover = HoverPlayer(self.list, controller.runner, lambda item: item.data(ENTRY_ROLE), THUMB)
+        self.list.hovered.connect(self.hover.hover)
         self.list.setAccessibleName("Saved stickers")
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.list.customContextMenuRequested.connect(self._context_menu)
@@ -270,6 +247,7 @@ class GalleryView(QWidget):
             self.controller.message.emit("error", str(exc))
             entries = []
         selected = self.selected_entry()
+        self.hover.stop()
         self.list.clear()
         for e in entries:
             item = QListWidgetItem(self._placeholder, (e.title or "(no caption)")[:28])
@@ -299,7 +277,7 @@ class GalleryView(QWidget):
             def work(task: Task):
                 for entry_id, path in paths:
                     task.check_cancel()
-                    task.emit_partial((entry_id, _thumbnail(path, side, colours)))
+                    task.emit_partial((entry_id, thumbnail(path, side, colours)))
 
             self._thumbs_task = self.controller.runner.submit(work, kind="thumbs", on_partial=self._set_thumb)
 
@@ -349,7 +327,8 @@ class GalleryView(QWidget):
             if item.data(ENTRY_ROLE).id == entry_id:
                 pm = QPixmap.fromImage(image)
                 pm.setDevicePixelRatio(self.devicePixelRatioF())
-                item.setIcon(QIcon(pm))
+                if not self.hover.replace_still(item, QIcon(pm)):
+                    item.setIcon(QIcon(pm))
                 break
 
     @property

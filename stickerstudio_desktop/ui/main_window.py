@@ -32,7 +32,7 @@ from ..jobs.engines import engine_setting
 from ..sticker.compose import STYLE_DEFAULT_FIELDS
 from ..sticker.presets import get_preset
 from .controller import EditorController
-from .controls import StickerControls
+from .controls import PRESET_LABELS, StickerControls
 from .drop_zone import DropZone, payload_from_mime
 from .edit_view import EditView
 from .gallery import GalleryView
@@ -198,6 +198,8 @@ class MainWindow(QMainWindow):
         c.styleRestored.connect(self._on_style_restored)
         c.selectionChanged.connect(lambda sel: self.controls.set_all_subjects(sel == "all"))
         c.editsChanged.connect(lambda _: self._update_actions())
+        c.clipOpened.connect(self._on_clip)
+        self.drop_zone.clip_panel.makeRequested.connect(c.make_clip)
         self.controls.styleChanged.connect(self._on_style_changed)
         self.controls.engineChanged.connect(self._on_engine_changed)
         self.controls.presetChanged.connect(self._on_preset_changed)
@@ -401,9 +403,22 @@ class MainWindow(QMainWindow):
             self.progress_label.setText(text[:60])
         else:
             self.footer.show_ready(self.controller.sticker is not None)
-            if self.controller.sticker is None and self.controller.photo is None:
+            if self.controller.sticker is None and self.controller.photo is None \
+                    and self.controller.clip_path is None:
                 self.drop_zone.show_content(False)
         self._update_actions()
+
+    def _clip_limit(self) -> tuple[float | None, str]:
+        """The chosen preset's longest animated sticker in seconds, and the app's name for the message."""
+        preset = get_preset(self.controller.preset)
+        label = PRESET_LABELS.get(preset.name, preset.name)
+        if preset.animated is None:
+            return None, label
+        return preset.animated.limits.max_duration_ms / 1000, label
+
+    def _on_clip(self, view) -> None:
+        self.drop_zone.show_clip(view, *self._clip_limit())
+        self.setWindowTitle(f"{view.name} — Sticker Studio")
 
     def _on_photo(self, photo) -> None:
         if photo is None:
@@ -464,6 +479,7 @@ class MainWindow(QMainWindow):
     def _on_preset_changed(self, name: str) -> None:
         self._remember({"preset": name})
         self.controller.set_preset(name)
+        self.drop_zone.clip_panel.set_limit(*self._clip_limit())
 
     def _on_style_restored(self, style) -> None:
         self.controls.set_style(style)
@@ -479,6 +495,7 @@ class MainWindow(QMainWindow):
         can_cancel = self.controller.can_cancel
         self.cancel_action.setEnabled(can_cancel)
         self.cancel_button.setEnabled(can_cancel)
+        self.drop_zone.clip_panel.make_button.setEnabled(not self.controller.busy)
         self.undo_action.setEnabled(self.trash.can_undo or self.controller.history.can_undo)
         self.redo_action.setEnabled(self.controller.history.can_redo)
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from .workers import Task, TaskRunner
 
 #: Task kinds that make the window "busy" (progress bar, cancel button).
-LONG_KINDS = ("analyse", "batch", "download", "generate")
+LONG_KINDS = ("analyse", "batch", "clip", "download", "generate")
 
 
 class TaskDriver(QObject):

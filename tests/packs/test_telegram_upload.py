@@ -16,8 +16,16 @@ from PIL import Image
 
 from stickerstudio_desktop.cli import main
 from stickerstudio_desktop.errors import ConfigError, UploadError
-from stickerstudio_desktop.packs.telegram_bot import (API_URL_ENV, TOKEN_ENV, RetryPolicy, TelegramBot, bot_token,
-                                                      forget_bot_token, save_bot_token, token_source)
+from stickerstudio_desktop.packs.telegram_bot import (
+    API_URL_ENV,
+    TOKEN_ENV,
+    RetryPolicy,
+    TelegramBot,
+    bot_token,
+    forget_bot_token,
+    save_bot_token,
+    token_source,
+)
 
 TOKEN = "123456789:AAtestTOKENnotREAL_abcdefghijkl"
 BOT = "studio_test_bot"

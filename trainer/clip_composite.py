@@ -55,6 +55,20 @@ def moving_composite(subject: np.ndarray, mask: np.ndarray, background: np.ndarr
     return out_rgb, out_mask
 
 
+def camera_move(photo: Image.Image, frames: int = 30, zoom: float = 0.18) -> list[np.ndarray]:
+    """A real photo filmed by a slow zoom (by *zoom*) and a drift right: the subject grows and slides."""
+    w, h = photo.size
+    out = []
+    for i in range(frames):
+        t = i / max(1, frames - 1)
+        k = 1.0 - zoom * t
+        cw, ch = w * k, h * k
+        left, top = (w - cw) * (0.3 + 0.4 * t), (h - ch) * 0.5
+        crop = photo.resize((w, h), Image.Resampling.BICUBIC, box=(left, top, left + cw, top + ch))
+        out.append(np.asarray(crop.convert("RGB")))
+    return out
+
+
 def write_video(frames: Sequence[np.ndarray], path: Path, fps: int = 15, codec: str = "libx264") -> Path:
     """RGB frames → an MP4 / MOV / WebM (yuv420p, even sides), with PyAV."""
     import av

@@ -31,8 +31,13 @@ MAX_PROPAGATE = 2
 BLEND = 0.6
 #: Optical flow and change detection work at this longest side.
 FLOW_SIDE = 160
-#: An instance follows the subject when this share of it lies inside the moved previous mask.
+#: An instance follows the subject when this share of it lies inside the moved previous mask...
 FOLLOW_SHARE = 0.5
+#: ...or when it covers this share of that mask (the subject's instance grew, e.g. on a zoom).
+COVER_SHARE = 0.5
+#: A frame whose followed mask keeps less than this share of the moved previous mask lost the
+#: subject (the model split it, or picked a fragment): it takes the moved mask instead.
+LOST_SHARE = 0.5
 #: A frame's mask may reach at most this share of the image diagonal beyond the moved previous
 #: mask: a background object that touches the subject for a moment does not join it.
 REACH = 0.03
@@ -69,8 +74,11 @@ def track_clip(pipeline: Pipeline, frames: Sequence[Image.Image], engine: str = 
             if since < MAX_PROPAGATE and float(np.abs(grey - last_model).mean()) < REUSE_DIFF:
                 now, since = moved, since + 1
             else:
-                found = pipeline.analyse(frames[i], follow).instances
-                now = BLEND * _follow(found, moved) + (1 - BLEND) * moved
+                found = _follow(pipeline.analyse(frames[i], follow).instances, moved)
+                kept = float(((found >= 0.5) & (moved >= 0.5)).sum())
+                if kept < LOST_SHARE * float((moved >= 0.5).sum()):
+                    found = moved
+                now = BLEND * found + (1 - BLEND) * moved
                 since, last_model, runs = 0, grey, runs + 1
             masks[i], prev_i, prev = now.astype(np.float32), i, now
             if progress:
@@ -94,8 +102,10 @@ def _follow(instances: Sequence[Instance], moved: np.ndarray) -> np.ndarray:
     if not instances:
         return np.zeros_like(moved)
     inside = moved >= 0.5
-    shares = [float((inst.mask >= 0.5)[inside].sum()) / max(1, inst.area) for inst in instances]
-    picked = [j for j, s in enumerate(shares) if s >= FOLLOW_SHARE] or \
+    overlap = [float((inst.mask >= 0.5)[inside].sum()) for inst in instances]
+    shares = [o / max(1, inst.area) for o, inst in zip(overlap, instances)]
+    covers = [o / max(1.0, float(inside.sum())) for o in overlap]
+    picked = [j for j in range(len(instances)) if shares[j] >= FOLLOW_SHARE or covers[j] >= COVER_SHARE] or \
         ([int(np.argmax(shares))] if max(shares) > 0 else [])
     if not picked:
         return np.zeros_like(moved)

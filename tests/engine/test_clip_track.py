@@ -53,3 +53,15 @@ def test_a_negative_click_on_the_key_frame_is_followed(shared_pipeline, clip):
     a = [int((np.asarray(c)[..., 3] >= 128).sum()) for c in plain.cutouts]
     b = [int((np.asarray(c)[..., 3] >= 128).sum()) for c in fixed.cutouts]
     assert b[0] < a[0] and b[-1] <= a[-1]
+
+
+def test_a_zoom_on_a_real_photo_keeps_the_whole_subject(shared_pipeline):
+    """A slow zoom on the cat photo once split U²-Netp's mask and the track kept one eye."""
+    from trainer.clip_composite import camera_move
+
+    with Image.open(SAMPLES / "chelsea.jpg") as photo:
+        frames = camera_move(photo.reduce(2), frames=16)
+    tracked = track_clip(shared_pipeline, [Image.fromarray(f) for f in frames], engine="u2netp")
+    areas = [float((np.asarray(c)[..., 3] >= 128).mean()) for c in tracked.cutouts]
+    # the subject only grows on a zoom in: no frame may lose half of the first frame's cat
+    assert min(areas) >= 0.5 * areas[0], [round(a, 3) for a in areas]

@@ -67,7 +67,7 @@ def is_animated_image(path: Path) -> bool:
     try:
         with Image.open(path) as im:
             return im.format in _ANIMATED_FORMATS and getattr(im, "n_frames", 1) > 1
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+    except (*_UNREADABLE, Image.DecompressionBombError):
         return False
 
 
@@ -163,6 +163,11 @@ def _clock(seconds: float) -> str:
 
 # --- Pillow: GIF, animated WebP, APNG -----------------------------------------
 
+#: What Pillow raises on a file it cannot read. ImportError too: a library that patches
+#: Image.open (ultralytics does, in the same process as the trainer) may try to load a decoder
+#: plugin that is not installed when Pillow cannot identify a file.
+_UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, ImportError)
+
 
 def _probe_image(path: Path) -> ClipInfo:
     try:
@@ -182,7 +187,7 @@ def _probe_image(path: Path) -> ClipInfo:
         raise
     except Image.DecompressionBombError:
         raise ClipError(f"{path.name} has frames too large to be a sticker clip.") from None
-    except (OSError, ValueError, SyntaxError, EOFError, IndexError) as exc:
+    except (*_UNREADABLE, IndexError) as exc:
         raise ClipError(f"{path.name} cannot be read as a clip ({_reason(exc)}).") from None
 
 
@@ -196,7 +201,7 @@ def _image_frames(path: Path, info: ClipInfo) -> Iterator[tuple[float, float, Ca
                 mode = "RGBA" if info.has_alpha else "RGB"
                 yield t, dur, (lambda f=frame, m=mode: f.convert(m))
                 t += dur
-    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+    except _UNREADABLE as exc:
         raise ClipError(f"{path.name} is damaged part-way through ({_reason(exc)}).") from None
 
 

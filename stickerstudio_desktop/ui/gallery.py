@@ -181,7 +181,7 @@ class GalleryView(QWidget):
         self.list.setMovement(QListWidget.Movement.Static)
         self.list.setWordWrap(True)
         self.list.setSpacing(6)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)  # drag or add several
         self.list.setDragEnabled(True)
         self.list.reorderDropped.connect(self._reorder)
         self.hover = HoverPlayer(self.list, controller.runner, lambda item: item.data(ENTRY_ROLE), THUMB)
@@ -311,7 +311,7 @@ class GalleryView(QWidget):
         outside = [i for i in ids if i not in self._pack_stickers]
         if outside:
             self.packs.add(self.pack_name, outside, self.pack_name)
-        for item_id in ids:
+        for item_id in reversed(ids):  # each goes to *position*, so the last first keeps their order
             self.packs.move(self.pack_name, item_id, position)
 
     def _after_pack_change(self, show: str | None) -> None:
@@ -336,8 +336,16 @@ class GalleryView(QWidget):
         return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count())]
 
     def selected_entry(self):
+        """The sticker single actions (open, export, copy, delete) act on: the current one when selected."""
+        current = self.list.currentItem()
+        if current is not None and current.isSelected():
+            return current.data(ENTRY_ROLE)
         items = self.list.selectedItems()
         return items[0].data(ENTRY_ROLE) if items else None
+
+    def selected_entries(self) -> list:
+        """Every selected sticker, in gallery order (what a drag or Add to pack takes)."""
+        return [self.list.item(i).data(ENTRY_ROLE) for i in range(self.list.count()) if self.list.item(i).isSelected()]
 
     def select_first(self) -> None:
         if self.list.count():
@@ -395,7 +403,8 @@ class GalleryView(QWidget):
         item = self.list.itemAt(pos)
         if item is None:
             return
-        self.list.setCurrentItem(item)
+        if not item.isSelected():  # a right-click on a selection keeps it whole
+            self.list.setCurrentItem(item)
         menu = QMenu(self)
         menu.addAction(icon("create"), "Open in editor", self._reopen)
         sub = menu.addMenu(icon("export"), "Export as")
@@ -411,12 +420,14 @@ class GalleryView(QWidget):
 
     def _pack_menu(self, menu: QMenu, entry) -> QMenu:
         """Add to pack ▸ (each pack, or a new one); in a pack view, move and remove too."""
-        sub = menu.addMenu(icon("sticker"), "Add to pack")
+        chosen = [e.id for e in self.selected_entries()]
+        ids = chosen if entry.id in chosen else [entry.id]
+        sub = menu.addMenu(icon("sticker"), "Add to pack" if len(ids) == 1 else f"Add {len(ids)} stickers to pack")
         for name in self.controller.library.packs.names():
-            act = sub.addAction(name, lambda n=name: self.packs.add(n, [entry.id], self.pack_name))
+            act = sub.addAction(name, lambda n=name: self.packs.add(n, ids, self.pack_name))
             act.setEnabled(name != self.pack_name)
         sub.addSeparator()
-        sub.addAction("New pack…", lambda: self._add_to_new_pack(entry))
+        sub.addAction("New pack…", lambda: self._add_to_new_pack(ids))
         member = self._pack_stickers.get(entry.id)
         if self.pack_name and member is not None:
             name, n = self.pack_name, len(self._pack_stickers)
@@ -430,7 +441,7 @@ class GalleryView(QWidget):
             menu.addAction(f"Remove from “{name}”", lambda: self.packs.remove(name, entry.id))
         return sub
 
-    def _add_to_new_pack(self, entry) -> None:
+    def _add_to_new_pack(self, ids: list[int]) -> None:
         name = self.packs.ask_create()
         if name:
-            self.packs.add(name, [entry.id], name)
+            self.packs.add(name, ids, name)

@@ -206,6 +206,34 @@ def test_details_dialog_edits_publisher_and_identifier_and_refuses_a_bad_one(qtb
     assert not gallery.sidebar.details_button.isEnabled()
 
 
+def test_several_selected_stickers_drag_and_add_together_in_order(qtbot, window):
+    from PySide6.QtCore import QItemSelectionModel
+
+    entries = add_photo_stickers(window.controller.library, ["One", "Two", "Three"])
+    store = window.controller.library.packs
+    store.create("Trip")
+    store.create("Home")
+    gallery = open_gallery(qtbot, window)
+    rows_of = {gallery.list.item(i).data(Qt.ItemDataRole.UserRole + 1).id: i for i in range(gallery.list.count())}
+    flags = QItemSelectionModel.SelectionFlag.Select
+
+    def select_two():
+        gallery.list.clearSelection()
+        for e in (entries[0], entries[2]):  # Ctrl+click two of the three
+            gallery.list.selectionModel().select(gallery.list.model().index(rows_of[e.id], 0), flags)
+
+    select_two()
+    chosen = [e.id for e in gallery.selected_entries()]
+    assert sorted(chosen) == sorted([entries[0].id, entries[2].id])
+    assert drop_on_pack(qtbot, gallery, gallery.selected_entries(), "Trip").isAccepted()
+    assert sorted(s.entry.id for s in store.get("Trip").stickers) == sorted(chosen)
+    select_two()  # adding refreshed the gallery
+    context_action(gallery, entries[2], "Home")  # its menu on one of the selection adds both
+    assert [s.entry.id for s in store.get("Home").stickers] == chosen
+    context_action(gallery, entries[1], "Trip")  # an unselected sticker is added on its own
+    assert [s.entry.id for s in store.get("Trip").stickers][-1] == entries[1].id
+
+
 def test_emoji_field_suggests_checks_and_saves(qtbot, window):
     entries = add_photo_stickers(window.controller.library, ["Good morning ☕"])
     gallery = open_gallery(qtbot, window)

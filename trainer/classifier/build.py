@@ -23,6 +23,7 @@ import numpy as np
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.classifier import StyleClassifier
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
+from stickerstudio_desktop.engine.stored_weights import TRAINED, compact_onnx
 from stickerstudio_desktop.engine.preprocess import to_tensor
 from trainer.data.artsources import heldout
 from trainer.data.artsources import router_catalog
@@ -49,6 +50,7 @@ def _entry(sha: str, extra: dict) -> dict:
         "kind": "classifier",
         "file": FILE,
         "sha256": sha,
+        "weights": TRAINED["classifier"],
         "version": f"lite0-stats-{sha[:8]}",
         "license": LICENSE,
         "input": {"size": list(CONTRACT.size), "mean": list(CONTRACT.mean), "std": list(CONTRACT.std),
@@ -113,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     stage("export ONNX")
     model = StyleNet(StyleFeatures(backbone()), head.linear()).eval()
     onnx_path = export_onnx(model, args.models / FILE)
+    compact_onnx(onnx_path, onnx_path, TRAINED["classifier"])
     test_rows = [s for s in samples if s.split == "test"]
     probe = np.concatenate([to_tensor(read_rgb(args.work / s.file), CONTRACT)
                             for s in test_rows[:: max(1, len(test_rows) // 8)]])

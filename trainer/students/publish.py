@@ -29,6 +29,7 @@ from pathlib import Path
 from stickerstudio_desktop.config.paths import ROOT_DIR
 from stickerstudio_desktop.engine.manifest import load_manifest, sha256_file
 from stickerstudio_desktop.engine.pipeline import ROUTE_MIN_SCORE, SALIENT_DEFAULT
+from stickerstudio_desktop.engine.stored_weights import TRAINED
 from stickerstudio_desktop.errors import ConfigError
 from stickerstudio_desktop.files import atomic_path
 
@@ -87,7 +88,8 @@ def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict
         inside = checkpoint.is_relative_to(ROOT_DIR)
         checkpoint = checkpoint.relative_to(ROOT_DIR).as_posix() if inside else str(checkpoint)
     return {
-        "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "version": f"student-{sha[:8]}",
+        "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "weights": TRAINED["yolo-seg"],
+        "version": f"student-{sha[:8]}",
         "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),
         "class_names": ["subject"], "conf": report.get("conf", {}).get(style, previous.get("conf", 0.25)),
         "iou": previous.get("iou", 0.45),

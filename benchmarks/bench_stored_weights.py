@@ -3,7 +3,8 @@
 Each model is loaded twice, from its float32 original and from the int8-stored file
 ``compact_onnx`` makes of it, and run through the engine's own classes: the salient models
 cut the realgt **eval** photos (the app's whole-subject rule and refined edges, IoU against the
-human masks); the drawn-style student cuts the committed drawn composites; the style
+human masks); the drawn-style student cuts the committed drawn composites; both cut the
+held-out illustration composites (``trainer.data.heldout_art``) when they are built; the style
 classifier labels the committed style set and the realgt photos. Printed: quality of both,
 the largest per-image change, file sizes, session start and p50 inference time.
 
@@ -82,7 +83,8 @@ def main() -> int:
     from stickerstudio_desktop.engine.salient import SalientSegmenter
     from stickerstudio_desktop.engine.stored_weights import STORAGES, compact_onnx
     from stickerstudio_desktop.engine.yolo_seg import YoloSegmenter
-    from trainer.realgt import load_items
+    from trainer.realcard import ART_DIR
+    from trainer.realgt import art_items, load_items
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fp32-dir", type=Path, required=True)
@@ -94,8 +96,11 @@ def main() -> int:
     photos = load_items("eval")
     if not photos:
         print("realgt eval split not found; the salient models are skipped.")
+    art = art_items(ART_DIR)
+    if not art:
+        print(f"No held-out illustrations in {ART_DIR} (`python -m trainer.data.heldout_art`); skipped.")
     if args.limit:
-        photos = photos[: args.limit]
+        photos, art = photos[: args.limit], art[: args.limit]
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.models.split(","):
             spec = manifest.get(name)
@@ -124,15 +129,16 @@ def main() -> int:
                       f"start {sa:.2f} → {sb:.2f} s, p50 {pa:.1f} → {pb:.1f} ms")
                 continue
             make = SalientSegmenter if spec.kind == "salient" else YoloSegmenter
-            items = photos if spec.kind == "salient" else _drawn_items()
-            if not items:
-                continue
-            (a, sa, pa), (b, sb, pb) = (_cut_scores(make, spec, p, items) for p in (fp32, int8))
-            worst = int(np.argmax(np.abs(np.subtract(a, b))))
-            print(f"{name:<16} {sizes}  mIoU {np.mean(a):.4f} → {np.mean(b):.4f} on {len(items)} "
-                  f"{'realgt eval photos' if spec.kind == 'salient' else 'drawn composites'}, "
-                  f"largest change {b[worst] - a[worst]:+.3f} ({items[worst].stem}); "
-                  f"start {sa:.2f} → {sb:.2f} s, p50 {pa:.0f} → {pb:.0f} ms")
+            sets = {"realgt eval photos": photos} if spec.kind == "salient" else {"drawn composites": _drawn_items()}
+            sets["held-out illustrations"] = art
+            for label, items in sets.items():
+                if not items:
+                    continue
+                (a, sa, pa), (b, sb, pb) = (_cut_scores(make, spec, p, items) for p in (fp32, int8))
+                worst = int(np.argmax(np.abs(np.subtract(a, b))))
+                print(f"{name:<16} {sizes}  mIoU {np.mean(a):.4f} → {np.mean(b):.4f} on {len(items)} {label}, "
+                      f"largest change {b[worst] - a[worst]:+.3f} ({items[worst].stem}); "
+                      f"start {sa:.2f} → {sb:.2f} s, p50 {pa:.0f} → {pb:.0f} ms")
     return 0
 
 

@@ -23,7 +23,7 @@ def export_onnx(checkpoint: Path, imgsz: int, out: Path, trainer_dir: Path) -> P
     if saved:
         _stamp_date(produced, str(saved))
     out.parent.mkdir(parents=True, exist_ok=True)
-    compact_onnx(produced, produced, TRAINED["yolo-seg"])
+    compact_onnx(produced, produced, TRAINED)
     shutil.move(str(produced), out)
     return out
 

@@ -50,7 +50,7 @@ def _entry(sha: str, extra: dict) -> dict:
         "kind": "classifier",
         "file": FILE,
         "sha256": sha,
-        "weights": TRAINED["classifier"],
+        "weights": TRAINED,
         "version": f"lite0-stats-{sha[:8]}",
         "license": LICENSE,
         "input": {"size": list(CONTRACT.size), "mean": list(CONTRACT.mean), "std": list(CONTRACT.std),
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     stage("export ONNX")
     model = StyleNet(StyleFeatures(backbone()), head.linear()).eval()
     onnx_path = export_onnx(model, args.models / FILE)
-    compact_onnx(onnx_path, onnx_path, TRAINED["classifier"])
+    compact_onnx(onnx_path, onnx_path, TRAINED)
     test_rows = [s for s in samples if s.split == "test"]
     probe = np.concatenate([to_tensor(read_rgb(args.work / s.file), CONTRACT)
                             for s in test_rows[:: max(1, len(test_rows) // 8)]])

@@ -88,7 +88,7 @@ def entry(style: str, sha: str, style_report: dict, report: dict, previous: dict
         inside = checkpoint.is_relative_to(ROOT_DIR)
         checkpoint = checkpoint.relative_to(ROOT_DIR).as_posix() if inside else str(checkpoint)
     return {
-        "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "weights": TRAINED["yolo-seg"],
+        "kind": "yolo-seg", "file": f"{model_name(style)}.onnx", "sha256": sha, "weights": TRAINED,
         "version": f"student-{sha[:8]}",
         "license": previous.get("license", "AGPL-3.0-or-later (our training, ultralytics architecture)"),
         "class_names": ["subject"], "conf": report.get("conf", {}).get(style, previous.get("conf", 0.25)),

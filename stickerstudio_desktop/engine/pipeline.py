@@ -29,7 +29,7 @@ from ..metrics import METRICS
 from .cascade import doubts, unsure
 from .classifier import StyleClassifier
 from .manifest import CASCADE, STUDENT, UNCLEAR, Manifest, load_manifest
-from .names import ENGINES, STYLES, yolo_model
+from .names import ENGINES, STYLES, YOLO_MODELS, yolo_model
 from .prompts import Click, apply_clicks, check_clicks
 from .refine import refine
 from .registry import ModelRegistry
@@ -49,6 +49,8 @@ HIGH_QUALITY = "u2net"
 CLASSIFIER = "style_classifier"
 #: Longest side the models and refinement work at; bigger photos are scaled down.
 MAX_WORK_SIDE = 2048
+#: ``Analysis.engine`` of an image cut out by its own transparency, no model.
+SOURCE_ALPHA = "source-alpha"
 
 
 def cut_out(rgb: np.ndarray, instances: list[Instance], indices: list[int],
@@ -197,7 +199,7 @@ class Pipeline:
     def _segment(self, rgb: np.ndarray, alpha: np.ndarray | None, style: StyleResult | None,
                  engine: str, timings: Timings) -> tuple[str, list[Instance], str]:
         if engine == "auto" and alpha is not None:
-            return "source-alpha", instances_from_saliency(alpha), "used the image's own transparency"
+            return SOURCE_ALPHA, instances_from_saliency(alpha), "used the image's own transparency"
         note = ""
         wanted = _style_name(style)
         route = self.route(style) if engine == "auto" else STUDENT if engine == "yolo" else engine
@@ -206,8 +208,7 @@ class Pipeline:
             if yolo is None and engine == "yolo":
                 raise ModelError(f"No YOLO model for {wanted} images is installed; choose auto or u2net.")
             if yolo is not None:
-                with self._stage(timings, "segment", yolo.name):
-                    found = yolo.segment(rgb)
+                found = self.segment_as(rgb, yolo.name, timings)
                 if found:
                     return yolo.name, found, ""
                 note = f"{yolo.name} found no subject; fell back to {SALIENT_DEFAULT}"
@@ -216,23 +217,29 @@ class Pipeline:
             note = f"the style is unclear ({style.score:.0%} {style.style}); used {route}"
         if route == CASCADE:
             return self._cascade(rgb, style, timings, note)
-        seg = self.salient(route)
-        with self._stage(timings, "segment", route):
-            return route, seg.segment(rgb), note
+        return route, self.segment_as(rgb, route, timings), note
+
+    def segment_as(self, rgb: np.ndarray, model: str, timings: Timings | None = None) -> list[Instance]:
+        """Instances of *rgb* from *model*, a concrete ``Analysis.engine`` (a salient model or a YOLO student).
+
+        No classifier, routing or cache: ``analyse`` routes through here, and a clip's later frames
+        come here directly, since the key frame already chose the model and each frame is new.
+        """
+        seg = YoloSegmenter(*self._session(model)) if model in YOLO_MODELS else self.salient(model)
+        with self._stage(timings or Timings(), "segment", model):
+            return seg.segment(rgb)
 
     def _cascade(self, rgb: np.ndarray, style: StyleResult | None, timings: Timings,
                  note: str) -> tuple[str, list[Instance], str]:
         """The manifest cascade's fast model, or its full one where the fast cut-out is unsure."""
         cascade = self.manifest.cascade
         assert cascade is not None  # load_manifest refuses a cascade route without one
-        with self._stage(timings, "segment", cascade.fast):
-            found = self.salient(cascade.fast).segment(rgb)
+        found = self.segment_as(rgb, cascade.fast, timings)
         shape = rgb.shape[:2]
         why = unsure(doubts(found, choose(found, "auto", shape), shape, style), cascade.limits)
         if not why:
             return cascade.fast, found, note
-        with self._stage(timings, "segment", cascade.full):
-            found = self.salient(cascade.full).segment(rgb)
+        found = self.segment_as(rgb, cascade.full, timings)
         used = f"{cascade.fast} was unsure ({', '.join(why)}); used {cascade.full}"
         return cascade.full, found, f"{note}; {used}" if note else used
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from stickerstudio_desktop.engine.clip_track import track_clip
+from stickerstudio_desktop.engine.clip_track import KEY_EVERY, track_clip
 from stickerstudio_desktop.engine.prompts import Click
 from tests.conftest import SAMPLES, TEST_DATA
 from trainer.clip_composite import flicker, mask_iou, moving_composite
@@ -65,3 +65,20 @@ def test_a_zoom_on_a_real_photo_keeps_the_whole_subject(shared_pipeline):
     areas = [float((np.asarray(c)[..., 3] >= 128).mean()) for c in tracked.cutouts]
     # the subject only grows on a zoom in: no frame may lose half of the first frame's cat
     assert min(areas) >= 0.5 * areas[0], [round(a, 3) for a in areas]
+
+
+def test_the_model_runs_on_every_key_every_th_frame_and_the_last(shared_pipeline, clip):
+    frames, _ = clip
+    tracked = track_clip(shared_pipeline, [Image.fromarray(f) for f in frames], engine="u2netp")
+    n = len(frames)
+    assert tracked.model_runs == len(range(0, n, KEY_EVERY)) + (1 if (n - 1) % KEY_EVERY else 0)
+
+
+def test_later_frames_segment_with_the_key_frames_model_as_analyse_does(shared_pipeline, clip):
+    frames, _ = clip
+    shared_pipeline.clear_caches()
+    analysed = shared_pipeline.analyse(Image.fromarray(frames[5]), "u2netp").instances
+    direct = shared_pipeline.segment_as(frames[5], "u2netp")
+    assert len(direct) == len(analysed) > 0
+    for a, b in zip(analysed, direct):
+        np.testing.assert_allclose(a.mask, b.mask, atol=1e-6)

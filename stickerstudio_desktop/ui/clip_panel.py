@@ -16,7 +16,7 @@ from typing import Callable
 from PIL import Image
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
 
 from .clip_player import ClipPlayer
 from .clip_timeline import ClipTimeline
@@ -60,11 +60,15 @@ def load_clip_view(path: Path, check_cancel: Callable[[], None] = lambda: None) 
     return clip_view(info.name, list(clip.frames), list(clip.durations_ms), check_cancel), note
 
 
+#: The speeds the window offers (the command line takes any from 0.1 to 10 with --speed).
+SPEEDS = (0.5, 1.0, 1.5, 2.0, 3.0)
+
+
 class ClipPanel(QWidget):
     """Player + play button + timeline for one clip; trimChanged(start_s, end_s) passes the timeline's on."""
 
     trimChanged = Signal(float, float)
-    makeRequested = Signal(float, float)  # the trim to make the animated sticker of
+    makeRequested = Signal(float, float, float)  # the trim to make the animated sticker of, and its speed
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -86,10 +90,18 @@ class ClipPanel(QWidget):
         self.time_label = QLabel()
         self.time_label.setObjectName("Muted")
         row.addWidget(self.time_label)
+        self.speed_box = QComboBox()
+        self.speed_box.setAccessibleName("Speed")
+        self.speed_box.setToolTip("How fast the sticker plays; the preview plays at this speed too")
+        for v in SPEEDS:
+            self.speed_box.addItem(f"{v:g}×", v)
+        self.speed_box.setCurrentIndex(SPEEDS.index(1.0))
+        self.speed_box.currentIndexChanged.connect(self._speed_changed)
+        row.addWidget(self.speed_box)
         self.make_button = QPushButton(icon("sticker"), "Make animated sticker")
         self.make_button.setObjectName("Primary")
         self.make_button.setToolTip("Cut out the subject in every frame of the part kept and save the sticker")
-        self.make_button.clicked.connect(lambda: self.makeRequested.emit(*self.trim))
+        self.make_button.clicked.connect(lambda: self.makeRequested.emit(*self.trim, self.speed))
         row.addWidget(self.make_button)
         lay.addLayout(row)
         self.limit_label = QLabel()
@@ -99,6 +111,7 @@ class ClipPanel(QWidget):
         lay.addWidget(self.limit_label)
         self.view: ClipView | None = None
         self._platform = ""
+        self._limit_s: float | None = None  # the platform's longest sticker, in seconds played
         self.player.playingChanged.connect(self._playing_changed)
         self.player.positionChanged.connect(self.timeline.set_playhead)
         self.timeline.trimChanged.connect(self._trim_changed)
@@ -107,15 +120,37 @@ class ClipPanel(QWidget):
         """Show *view* paused on its first frame, trimmed to *limit_s* (the platform's longest sticker)."""
         self.view = view
         self._platform = platform
+        self._limit_s = limit_s
         self.player.set_frames(view.frames, view.durations_ms)
-        self.timeline.set_clip(self.player.duration_s, limit_s)
+        self.timeline.set_clip(self.player.duration_s, self._source_limit())
         self._trim_changed(self.timeline.start_s, self.timeline.end_s)
 
     def set_limit(self, limit_s: float | None, platform: str = "") -> None:
         self._platform = platform
+        self._limit_s = limit_s
         if self.view is not None:
-            self.timeline.set_limit(limit_s)
+            self.timeline.set_limit(self._source_limit())
             self._update_labels()
+
+    @property
+    def speed(self) -> float:
+        return float(self.speed_box.currentData())
+
+    def _source_limit(self) -> float | None:
+        """The platform's limit in seconds of the clip: at 2× twice as much of it fits."""
+        return None if self._limit_s is None else self._limit_s * self.speed
+
+    def _speed_changed(self) -> None:
+        """A new speed changes how much of the clip fits: a trim the old limit cut grows to the new one."""
+        self.player.set_rate(self.speed)
+        if self.view is None:
+            return
+        t = self.timeline
+        was_cut = t.limit_s is not None and t.end_s - t.start_s >= t.limit_s - 1e-6
+        t.set_limit(self._source_limit())
+        if was_cut:
+            t.set_trim(t.start_s, t.duration_s)  # clamped to the new limit
+        self._update_labels()
 
     @property
     def trim(self) -> tuple[float, float]:
@@ -131,7 +166,8 @@ class ClipPanel(QWidget):
         self.time_label.setText(f"{t.start_s:.1f}–{t.end_s:.1f} s of {t.duration_s:.1f} s")
         if t.is_cut_by_limit:
             who = f"{self._platform} stickers" if self._platform else "Stickers for this app"
-            self.limit_label.setText(f"{who} last at most {t.limit_s:g} s, so the clip is cut there; "
+            at = f" ({t.limit_s:g} s of the clip at {self.speed:g}×)" if self.speed != 1.0 else ""
+            self.limit_label.setText(f"{who} last at most {self._limit_s:g} s{at}, so the clip is cut there; "
                                      "drag the handles to choose which part to keep.")
         self.limit_label.setVisible(t.is_cut_by_limit)
 

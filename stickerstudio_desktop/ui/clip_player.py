@@ -31,6 +31,7 @@ class ClipPlayer(QWidget):
         self._durations_ms: list[int] = []
         self.range_s = (0.0, 0.0)
         self.index = 0
+        self.rate = 1.0  # playback speed: 2 shows each frame half as long
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._advance)
@@ -83,9 +84,16 @@ class ClipPlayer(QWidget):
         last = max(first, self.frame_at(max(start, end - 1e-6)))
         return first, last
 
+    def set_rate(self, rate: float) -> None:
+        """Play at *rate* × the clip's own speed (the speed the sticker will have)."""
+        self.rate = rate
+
+    def _interval_ms(self) -> int:
+        return max(1, round(self._durations_ms[self.index] / self.rate))
+
     def play(self) -> None:
         if len(self._frames) > 1 and not self.playing:
-            self._timer.start(self._durations_ms[self.index])
+            self._timer.start(self._interval_ms())
             self._update_accessible()
             self.playingChanged.emit(True)
 
@@ -101,7 +109,7 @@ class ClipPlayer(QWidget):
     def _advance(self) -> None:
         first, last = self._range_frames()
         self._show(first if self.index >= last or self.index < first else self.index + 1)
-        self._timer.start(self._durations_ms[self.index])
+        self._timer.start(self._interval_ms())
 
     def _show(self, index: int) -> None:
         self.index = index

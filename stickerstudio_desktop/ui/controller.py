@@ -116,14 +116,15 @@ class EditorController(TaskDriver):
         self._long_task = self._submit(lambda task: load_clip_view(path, task.check_cancel), "clip", opened,
                                        busy=f"Reading {path.name}…")
 
-    def make_clip(self, start: float, end: float) -> None:
-        """The animated sticker of [start, end] of the clip shown, saved to the library (jobs.animate)."""
+    def make_clip(self, start: float, end: float, speed: float = 1.0) -> None:
+        """The animated sticker of [start, end] of the clip shown at *speed*, saved to the library (jobs.animate)."""
         from ..jobs.animate import AnimateOptions, animate_one
 
         if self.clip_path is None:
             return
         path = self.clip_path
-        options = AnimateOptions(style=self.style, engine=self.engine, preset=self.preset, start=start, end=end)
+        options = AnimateOptions(style=self.style, engine=self.engine, preset=self.preset, start=start, end=end,
+                                  speed=speed)
 
         def made(item) -> None:
             kb = len(item.encoded.data) / 1024

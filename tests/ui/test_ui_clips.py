@@ -220,6 +220,25 @@ def test_clip_panel_cuts_to_the_platform_limit_and_says_so(qtbot):
     assert not panel.limit_label.isVisible()
 
 
+def test_clip_panel_speed_changes_how_much_fits_and_how_the_preview_plays(qtbot):
+    from stickerstudio_desktop.ui.clip_panel import ClipPanel, clip_view
+
+    panel = ClipPanel()
+    qtbot.addWidget(panel)
+    panel.set_clip(clip_view("three.gif", real_frames(), [1500, 1500, 1500]), limit_s=3.0, platform="Telegram")
+    assert panel.trim == (0.0, 3.0) and panel.speed == 1.0
+    panel.speed_box.setCurrentIndex(panel.speed_box.findData(0.5))  # half speed: 1.5 s of the clip fill 3 s
+    assert panel.trim == (0.0, 1.5) and panel.player._interval_ms() == 3000
+    assert "at most 3 s (1.5 s of the clip at 0.5×)" in panel.limit_label.text()
+    panel.speed_box.setCurrentIndex(panel.speed_box.findData(2.0))  # twice as fast: the whole 4.5 s fits in 2.25 s
+    assert panel.trim == (0.0, 4.5) and panel.player._interval_ms() == 750
+    assert panel.limit_label.isHidden()
+    made = []
+    panel.makeRequested.connect(lambda *a: made.append(a))
+    panel.make_button.click()
+    assert made == [(0.0, 4.5, 2.0)]
+
+
 def choose_preset(window, name: str) -> None:
     combo = window.controls.preset
     combo.setCurrentIndex(combo.findData(name))  # as the user picks it: presetChanged reaches the window
@@ -270,6 +289,7 @@ def test_window_makes_an_animated_sticker_of_the_trim(qtbot, window, tmp_path):
     qtbot.waitUntil(lambda: window.drop_zone.stack.currentWidget() is panel, timeout=30_000)
     wait_idle(qtbot, window)
     panel.timeline.set_trim(0.5, 1.5)  # the second and third frames
+    panel.speed_box.setCurrentIndex(panel.speed_box.findData(2.0))  # played twice as fast
     progress = []
     window.controller.progressChanged.connect(lambda f, t: progress.append(f))
     panel.make_button.click()
@@ -284,6 +304,7 @@ def test_window_makes_an_animated_sticker_of_the_trim(qtbot, window, tmp_path):
     assert len(entries) == 1 and entries[0].animated
     with Image.open(entries[0].path) as im:
         assert im.format == "WEBP" and im.n_frames == 2 and im.size == (512, 512)
+    assert entries[0].meta["speed"] == 2.0 and entries[0].meta["duration_ms"] == 500  # 1 s of clip at 2×
     assert panel.make_button.isEnabled()
 
 

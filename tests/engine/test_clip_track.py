@@ -82,3 +82,20 @@ def test_later_frames_segment_with_the_key_frames_model_as_analyse_does(shared_p
     assert len(direct) == len(analysed) > 0
     for a, b in zip(analysed, direct):
         np.testing.assert_allclose(a.mask, b.mask, atol=1e-6)
+
+
+def test_a_clip_whose_key_frame_escalated_the_cascade_follows_with_the_fast_model(shared_pipeline):
+    from dataclasses import replace
+
+    from stickerstudio_desktop.engine.clip_track import follow_model
+
+    cascade = shared_pipeline.manifest.cascade
+    photo = shared_pipeline.analyse(SAMPLES / "chelsea.jpg", "auto")
+    assert shared_pipeline.route(photo.style) == "cascade"
+    escalated = replace(photo, engine=cascade.full)
+    assert follow_model(shared_pipeline, escalated, "auto") == cascade.fast
+    assert follow_model(shared_pipeline, escalated, cascade.full) == cascade.full  # the user's choice stays
+    assert follow_model(shared_pipeline, replace(photo, engine=cascade.fast), "auto") == cascade.fast
+    drawing = replace(escalated, style=replace(photo.style, style="animated", score=0.99))
+    assert shared_pipeline.route(drawing.style) != "cascade"
+    assert follow_model(shared_pipeline, drawing, "auto") == cascade.full  # a drawing keeps its route's model

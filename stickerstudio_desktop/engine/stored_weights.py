@@ -1,10 +1,10 @@
-"""Model files keep their large weights as int8, one scale per output channel.
+"""Model files keep their large weights small: int8 (one scale per output channel) or float16.
 
-A float32 weight is stored as int8 plus a float32 scale per output channel, followed in the
-graph by ``Cast`` and ``Mul`` back to float32. ONNX Runtime folds those constant nodes when a
-session starts, so inference runs the same float32 graph with weights rounded to 1/254 of each
-channel's range; the file (and the packaged app) is about 4× smaller. U²-Net alone goes from
-176 MB to 44 MB. The effect on cut-outs is measured by ``benchmarks/bench_stored_weights.py``.
+A stored weight is followed in the graph by ``Cast`` (and, for int8, ``Mul`` by its scale) back
+to float32. ONNX Runtime folds those constant nodes when a session starts, so inference runs the
+same float32 graph with rounded weights, at the same speed; the file is about 4× (int8) or 2×
+(float16) smaller. U²-Net goes from 176 MB to 44 MB. Which model is stored how is each manifest
+entry's ``weights``; the effect on cut-outs is measured by ``benchmarks/bench_stored_weights.py``.
 
 Needs the ``onnx`` package (set-up and training only; the packaged app never converts).
 """
@@ -54,8 +54,8 @@ def compact_onnx(src: Path, dst: Path, storage: str = INT8) -> int:
             kept.append(init)
             continue
         converted += 1
-        q, scale = quantize(w)
-        if storage == FLOAT16 or rounding_error(w, q, scale) > MAX_INT8_ERROR:
+        q, scale = quantize(w) if storage == INT8 else (None, None)
+        if q is None or rounding_error(w, q, scale) > MAX_INT8_ERROR:
             added.append(numpy_helper.from_array(w.astype(np.float16), init.name + _H))
             nodes.append(helper.make_node("Cast", [init.name + _H], [init.name], to=TensorProto.FLOAT))
             continue
